@@ -1,0 +1,43 @@
+# jiandu: `make demo` runs it on the embedded defaults, `make test` runs the tests.
+SHELL := /bin/bash
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+RUN := $(UV) run --frozen
+
+.PHONY: demo test test-pg lint bench install vendor messages clean help
+
+help:
+	@echo "make demo    install, initialize var/, load the demo and serve at http://127.0.0.1:8000"
+	@echo "make test    run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make lint    ruff, mypy (django-stubs) and import-linter"
+	@echo "make vendor  re-vendor the front-end libraries from npm into static/vendor"
+	@echo "make messages  extract and compile the translations"
+
+# uv is bootstrapped from PyPI into .tools/ when it is not on the PATH.
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet --disable-pip-version-check uv
+
+install: | $(UV)
+	$(UV) sync --frozen --quiet
+
+demo: install
+	$(RUN) jiandu demo
+
+test: install
+	$(RUN) pytest
+
+lint: install
+	$(RUN) ruff check src tests
+	$(RUN) ruff format --check src tests
+	$(RUN) mypy
+	$(RUN) lint-imports
+
+vendor:
+	bash assets/vendor.sh
+
+messages: install
+	cd src/jiandu && $(RUN) jiandu manage makemessages --locale zh_Hans --locale en --no-obsolete --ignore 'static/vendor/*'
+	cd src/jiandu && $(RUN) jiandu manage compilemessages
+
+clean:
+	rm -rf .venv .tools var/test .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,34 @@
+"""Navigation: each user sees the sections their roles allow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from . import permissions
+
+# (url name, label, action that shows it)
+SECTIONS: list[tuple[str, Any, str | None]] = [
+    ("home", _("My work"), None),
+    ("org_tree", _("Organizations"), "orgunit.view"),
+    ("people", _("People"), "person.view"),
+    ("users", _("Accounts"), "account.manage"),
+    ("roles", _("Roles"), "account.manage"),
+    ("audit_events", _("Audit trail"), "audit.view"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_sections": []}
+    held = permissions.actions_of(user)
+    return {
+        "nav_sections": [
+            {"url": url, "label": label}
+            for url, label, action in SECTIONS
+            if action is None or action in held
+        ]
+    }

@@ -1,0 +1,111 @@
+"""Reads of the accounts app. Each returns only what the actor may see."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from jiandu.audit import services as audit
+from jiandu.core.errors import PermissionDenied
+
+from . import permissions
+from .models import OrgUnit, Person, Post, Role, RoleAssignment, User
+
+
+def org_units(actor: Any) -> QuerySet[OrgUnit]:
+    return permissions.scope_filter(actor, "orgunit.view", OrgUnit.objects.all())
+
+
+@dataclass
+class TreeNode:
+    unit: OrgUnit
+    children: list[TreeNode] = field(default_factory=list)
+    people: int = 0
+
+
+def org_tree(actor: Any) -> list[TreeNode]:
+    """The visible org units as a forest; a unit whose parent is hidden is a root."""
+    units = list(org_units(actor).order_by("path").annotate(people=Count("posts__person", distinct=True)))
+    nodes = {u.pk: TreeNode(u, people=u.people) for u in units}  # type: ignore[attr-defined]
+    roots: list[TreeNode] = []
+    for unit in units:
+        node = nodes[unit.pk]
+        parent = nodes.get(unit.parent_id) if unit.parent_id else None
+        (parent.children if parent else roots).append(node)
+    return roots
+
+
+def org_unit(actor: Any, pk: int) -> OrgUnit:
+    return permissions.get_or_deny(
+        actor, "orgunit.view", OrgUnit.objects.select_related("parent"), pk
+    )
+
+
+def ancestors(actor: Any, unit: OrgUnit) -> list[OrgUnit]:
+    ids = [int(p) for p in unit.path.strip("/").split("/")[:-1] if p]
+    return list(org_units(actor).filter(pk__in=ids).order_by("depth"))
+
+
+def people(actor: Any, *, query: str = "", org: OrgUnit | None = None) -> QuerySet[Person]:
+    qs = permissions.scope_filter(actor, "person.view", Person.objects.all())
+    if query:
+        qs = qs.filter(Q(name__icontains=query) | Q(name_latin__icontains=query))
+    if org is not None:
+        qs = qs.filter(posts__org_unit__path__startswith=org.path).distinct()
+    current = Post.objects.filter(end_date__isnull=True).select_related("org_unit")
+    return qs.prefetch_related(Prefetch("posts", queryset=current, to_attr="current_posts"))
+
+
+def person(actor: Any, pk: int) -> Person:
+    """One person, with posts; the read is logged (the record carries the ID number)."""
+    found = permissions.get_or_deny(actor, "person.view", Person.objects.all(), pk)
+    audit.record_read(actor=actor, target=found)
+    return found
+
+
+def posts_of(actor: Any, person: Person) -> QuerySet[Post]:
+    return person.posts.select_related("org_unit").order_by("-start_date")
+
+
+def people_in(actor: Any, unit: OrgUnit) -> QuerySet[Post]:
+    """Current posts in one unit, when the actor may see people there."""
+    visible = permissions.scope_filter(actor, "person.view", Post.objects.all())
+    return (
+        visible.filter(org_unit=unit, end_date__isnull=True)
+        .select_related("person")
+        .order_by("-is_leading_cadre", "id")
+    )
+
+
+def users(actor: Any, *, query: str = "") -> QuerySet[User]:
+    permissions.require_global(actor, "account.manage")
+    qs = User.objects.all().prefetch_related("assignments__role")
+    if query:
+        qs = qs.filter(Q(username__icontains=query) | Q(display_name__icontains=query))
+    return qs
+
+
+def user(actor: Any, pk: int) -> User:
+    permissions.require_global(actor, "account.manage")
+    found = User.objects.filter(pk=pk).first()
+    if found is None:
+        raise PermissionDenied("account.manage")  # the same answer as for a refusal
+    return found
+
+
+def assignments_of(actor: Any, user: User) -> QuerySet[RoleAssignment]:
+    if actor.pk != user.pk:
+        permissions.require_global(actor, "account.manage")
+    return user.assignments.select_related("role", "org_unit", "object_type")
+
+
+def roles(actor: Any) -> QuerySet[Role]:
+    permissions.require_global(actor, "account.manage")
+    return Role.objects.annotate(holders=Count("assignments__user", distinct=True))
+
+
+def assignable_org_units(actor: Any) -> QuerySet[OrgUnit]:
+    permissions.require_global(actor, "account.manage")
+    return OrgUnit.objects.filter(is_active=True).order_by("path")

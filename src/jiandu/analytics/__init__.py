@@ -1,0 +1,1 @@
+"""The analytics half of jiandu: plain Python, no Django (enforced by import-linter)."""

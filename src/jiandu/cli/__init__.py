@@ -1,0 +1,22 @@
+"""The `jiandu` command. One module per command group; each stays thin."""
+
+from __future__ import annotations
+
+import click
+
+from . import audit, server, users
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="jiandu")
+def main() -> None:
+    """jiandu: inspection, rectification, the clue ledger and data-driven supervision."""
+
+
+main.add_command(server.init)
+main.add_command(server.demo)
+main.add_command(server.serve)
+main.add_command(server.worker)
+main.add_command(server.manage)
+main.add_command(users.createuser)
+main.add_command(audit.audit)

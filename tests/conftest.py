@@ -1,0 +1,53 @@
+"""Shared fixtures. The environment is set before Django reads its settings."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+os.environ.setdefault("JIANDU_DATA_DIR", tempfile.mkdtemp(prefix="jiandu-test-"))
+os.environ["JIANDU_HTTPS"] = "0"
+os.environ.setdefault("JIANDU_DEBUG", "0")
+
+from collections.abc import Callable, Iterator  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+from django.test import override_settings  # noqa: E402
+
+TEST_SETTINGS = {
+    "STORAGES": {
+        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    },
+    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
+    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    "WHITENOISE_USE_FINDERS": True,
+    "WHITENOISE_AUTOREFRESH": True,
+}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _test_settings() -> Iterator[None]:
+    with override_settings(**TEST_SETTINGS):
+        yield
+
+
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., Any]:
+    """make_user("name", role="office", org=unit, include_descendants=True)."""
+    from jiandu.accounts.models import Role, RoleAssignment, User
+
+    def make(username: str, role: str | None = None, org: Any = None, **scope: Any) -> User:
+        user = User.objects.create_user(username=username, password="Correct-horse-9")
+        if role is not None:
+            RoleAssignment.objects.create(
+                user=user,
+                role=Role.objects.get(code=role),
+                scope_kind="org_unit" if org is not None else "global",
+                org_unit=org,
+                include_descendants=scope.get("include_descendants", True),
+            )
+        return user
+
+    return make
