@@ -9,11 +9,11 @@ os.environ.setdefault("JIANDU_DATA_DIR", tempfile.mkdtemp(prefix="jiandu-test-")
 os.environ["JIANDU_HTTPS"] = "0"
 os.environ.setdefault("JIANDU_DEBUG", "0")
 
-from collections.abc import Callable, Iterator  # noqa: E402
-from typing import Any  # noqa: E402
+from collections.abc import Callable, Iterator
+from typing import Any
 
-import pytest  # noqa: E402
-from django.test import override_settings  # noqa: E402
+import pytest
+from django.test import override_settings
 
 TEST_SETTINGS = {
     "STORAGES": {

@@ -35,7 +35,9 @@ urlpatterns = [
     path("manage/users/<int:pk>/password/", accounts.user_password, name="user_password"),
     path("manage/users/<int:pk>/unlock/", accounts.user_unlock, name="user_unlock"),
     path("manage/users/<int:pk>/assign/", accounts.user_assign, name="user_assign"),
-    path("manage/assignments/<int:pk>/revoke/", accounts.assignment_revoke, name="assignment_revoke"),
+    path(
+        "manage/assignments/<int:pk>/revoke/", accounts.assignment_revoke, name="assignment_revoke"
+    ),
     path("manage/roles/", accounts.roles, name="roles"),
     path("manage/roles/<int:pk>/", accounts.role_edit, name="role_edit"),
     # audit trail
@@ -46,4 +48,3 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]
-

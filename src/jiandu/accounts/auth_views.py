@@ -19,6 +19,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jiandu.core.errors import ValidationFailed
+from jiandu.core.types import AuthedRequest
 
 from . import forms, permissions, selectors, services
 from .models import ApiToken
@@ -30,7 +31,9 @@ class SignInView(auth_views.LoginView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        services.record_sign_in(actor=form.get_user(), succeeded=True, username=form.get_user().username)
+        services.record_sign_in(
+            actor=form.get_user(), succeeded=True, username=form.get_user().username
+        )
         return response
 
     def form_invalid(self, form: Any) -> HttpResponse:
@@ -56,13 +59,15 @@ def _safe_next(request: HttpRequest) -> str:
 
 
 @login_required
-def second_factor(request: HttpRequest) -> HttpResponse:
+def second_factor(request: AuthedRequest) -> HttpResponse:
     """Verify a TOTP code; a user without a confirmed device enrolls one here first."""
     user = request.user
     device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
     enrolling = device is None
     if enrolling:
-        device = TOTPDevice.objects.filter(user=user, confirmed=False).first() or TOTPDevice.objects.create(
+        device = TOTPDevice.objects.filter(
+            user=user, confirmed=False
+        ).first() or TOTPDevice.objects.create(
             user=user, name=_("Authenticator app"), confirmed=False
         )
     form = forms.OtpForm(request.POST or None)
@@ -89,28 +94,32 @@ def second_factor(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def me(request: HttpRequest) -> HttpResponse:
+def me(request: AuthedRequest) -> HttpResponse:
     user = request.user
     password_form = forms.PasswordForm(request.POST if "password" in request.POST else None)
     token_form = forms.TokenForm(request.POST if "name" in request.POST else None)
     new_token = None
     if request.method == "POST" and password_form.is_bound and password_form.is_valid():
         try:
-            services.set_password(actor=user, user=user, password=password_form.cleaned_data["password"])  # type: ignore[arg-type]
+            services.set_password(
+                actor=user, user=user, password=password_form.cleaned_data["password"]
+            )
         except ValidationFailed as exc:
             password_form.add_service_errors(exc)
         else:
-            update_session_auth_hash(request, user)  # type: ignore[arg-type]
+            update_session_auth_hash(request, user)
             messages.success(request, _("Your password was changed."))
             return redirect("me")
     if request.method == "POST" and token_form.is_bound and token_form.is_valid():
-        _token, new_token = services.create_api_token(actor=user, name=token_form.cleaned_data["name"])
+        _token, new_token = services.create_api_token(
+            actor=user, name=token_form.cleaned_data["name"]
+        )
         token_form = forms.TokenForm()
     return render(
         request,
         "accounts/me.html",
         {
-            "assignments": selectors.assignments_of(user, user),  # type: ignore[arg-type]
+            "assignments": selectors.assignments_of(user, user),
             "password_form": password_form,
             "token_form": token_form,
             "tokens": ApiToken.objects.filter(user=user),
@@ -122,7 +131,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_POST
-def token_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))

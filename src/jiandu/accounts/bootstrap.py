@@ -33,7 +33,12 @@ def create_user(
         role = Role.objects.filter(code=code).first()
         if role is None:
             known = ", ".join(Role.objects.values_list("code", flat=True))
-            raise ValidationFailed({"role": _("Unknown role %(code)s; roles: %(known)s") % {"code": code, "known": known}})
+            raise ValidationFailed(
+                {
+                    "role": _("Unknown role %(code)s; roles: %(known)s")
+                    % {"code": code, "known": known}
+                }
+            )
         roles.append(role)
     user = User(username=username, display_name=display_name)
     try:
@@ -43,7 +48,9 @@ def create_user(
     user.set_password(password)
     user.save()
     for role in roles:
-        RoleAssignment.objects.create(user=user, role=role, scope_kind=RoleAssignment.ScopeKind.GLOBAL)
+        RoleAssignment.objects.create(
+            user=user, role=role, scope_kind=RoleAssignment.ScopeKind.GLOBAL
+        )
     audit.record(
         actor=None,
         action="user.create",

@@ -67,7 +67,9 @@ class PersonForm(ServiceForm):
 
 class PostForm(ServiceForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    rank = forms.ChoiceField(label=_("Rank"), choices=[("", "—"), *Post.Rank.choices], required=False)
+    rank = forms.ChoiceField(
+        label=_("Rank"), choices=[("", "—"), *Post.Rank.choices], required=False
+    )
     is_leading_cadre = forms.BooleanField(label=_("Leading cadre"), required=False)
     start_date = forms.DateField(label=_("Start date"), widget=DATE)
     end_date = forms.DateField(label=_("End date"), required=False, widget=DATE)
@@ -75,7 +77,9 @@ class PostForm(ServiceForm):
 
 class NewPersonForm(PersonForm):
     title = forms.CharField(label=_("Title"), max_length=200)
-    rank = forms.ChoiceField(label=_("Rank"), choices=[("", "—"), *Post.Rank.choices], required=False)
+    rank = forms.ChoiceField(
+        label=_("Rank"), choices=[("", "—"), *Post.Rank.choices], required=False
+    )
     is_leading_cadre = forms.BooleanField(label=_("Leading cadre"), required=False)
     start_date = forms.DateField(label=_("Start date"), widget=DATE)
 
@@ -147,8 +151,12 @@ class AssignRoleForm(ServiceForm):
 class RoleForm(ServiceForm):
     name_zh = forms.CharField(label=_("Name (Chinese)"), max_length=100)
     name_en = forms.CharField(label=_("Name (English)"), max_length=100)
-    description_zh = forms.CharField(label=_("Description (Chinese)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    description_en = forms.CharField(label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    description_zh = forms.CharField(
+        label=_("Description (Chinese)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    description_en = forms.CharField(
+        label=_("Description (English)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     requires_otp = forms.BooleanField(label=_("Requires a second factor (TOTP)"), required=False)
     actions = forms.MultipleChoiceField(
         label=_("Actions"), required=False, widget=forms.CheckboxSelectMultiple

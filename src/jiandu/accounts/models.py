@@ -78,9 +78,7 @@ class Person(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     name_latin = models.CharField(_("name in Latin letters"), max_length=100, blank=True)
-    id_number = models.CharField(
-        _("ID number"), max_length=18, unique=True, null=True, blank=True
-    )
+    id_number = models.CharField(_("ID number"), max_length=18, unique=True, null=True, blank=True)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -234,8 +232,12 @@ class RoleAssignment(models.Model):
                 name="assignment_scope_consistent",
                 condition=(
                     models.Q(scope_kind="global", org_unit__isnull=True, object_type__isnull=True)
-                    | models.Q(scope_kind="org_unit", org_unit__isnull=False, object_type__isnull=True)
-                    | models.Q(scope_kind="object", org_unit__isnull=True, object_type__isnull=False)
+                    | models.Q(
+                        scope_kind="org_unit", org_unit__isnull=False, object_type__isnull=True
+                    )
+                    | models.Q(
+                        scope_kind="object", org_unit__isnull=True, object_type__isnull=False
+                    )
                 ),
             )
         ]

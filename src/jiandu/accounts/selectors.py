@@ -27,8 +27,10 @@ class TreeNode:
 
 def org_tree(actor: Any) -> list[TreeNode]:
     """The visible org units as a forest; a unit whose parent is hidden is a root."""
-    units = list(org_units(actor).order_by("path").annotate(people=Count("posts__person", distinct=True)))
-    nodes = {u.pk: TreeNode(u, people=u.people) for u in units}  # type: ignore[attr-defined]
+    units = list(
+        org_units(actor).order_by("path").annotate(people=Count("posts__person", distinct=True))
+    )
+    nodes = {u.pk: TreeNode(u, people=u.people) for u in units}
     roots: list[TreeNode] = []
     for unit in units:
         node = nodes[unit.pk]

@@ -78,7 +78,10 @@ def create_org_unit(
     unit.depth = parent.depth + 1 if parent else 0
     unit.save(update_fields=["path", "depth"])
     audit.record(
-        actor=actor, action="orgunit.create", target=unit, changes={"after": audit.snapshot(unit, ORG_FIELDS)}
+        actor=actor,
+        action="orgunit.create",
+        target=unit,
+        changes={"after": audit.snapshot(unit, ORG_FIELDS)},
     )
     return unit
 
@@ -93,7 +96,10 @@ def update_org_unit(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
     before = audit.snapshot(unit, ORG_FIELDS)
     if "kind" in fields:
         _check_kind(fields["kind"])
-    if "code" in fields and OrgUnit.objects.filter(code=fields["code"]).exclude(pk=unit.pk).exists():
+    if (
+        "code" in fields
+        and OrgUnit.objects.filter(code=fields["code"]).exclude(pk=unit.pk).exists()
+    ):
         raise ValidationFailed(
             {"code": _("The code %(code)s is already in use.") % {"code": fields["code"]}}
         )
@@ -138,7 +144,9 @@ def _clean_id_number(value: str | None, *, exclude_pk: int | None = None) -> str
     try:
         normalized = idnumber.parse(value).value
     except idnumber.IdNumberError as exc:
-        raise ValidationFailed({"id_number": _("Invalid ID number: %(why)s") % {"why": exc}}) from None
+        raise ValidationFailed(
+            {"id_number": _("Invalid ID number: %(why)s") % {"why": exc}}
+        ) from None
     clash = Person.objects.filter(id_number=normalized)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
@@ -234,10 +242,15 @@ def _check_post(rank: str, start_date: dt.date, end_date: dt.date | None, title:
 
 
 def _create_post(actor: Any, **fields: Any) -> Post:
-    _check_post(fields.get("rank", ""), fields["start_date"], fields.get("end_date"), fields["title"])
+    _check_post(
+        fields.get("rank", ""), fields["start_date"], fields.get("end_date"), fields["title"]
+    )
     post = Post.objects.create(**fields)
     audit.record(
-        actor=actor, action="post.create", target=post, changes={"after": audit.snapshot(post, POST_FIELDS)}
+        actor=actor,
+        action="post.create",
+        target=post,
+        changes={"after": audit.snapshot(post, POST_FIELDS)},
     )
     return post
 
@@ -324,7 +337,10 @@ def create_user(
     except IntegrityError:
         raise ValidationFailed({"person": _("That person already has an account.")}) from None
     audit.record(
-        actor=actor, action="user.create", target=user, changes={"after": audit.snapshot(user, USER_FIELDS)}
+        actor=actor,
+        action="user.create",
+        target=user,
+        changes={"after": audit.snapshot(user, USER_FIELDS)},
     )
     return user
 
@@ -495,9 +511,7 @@ def token_digest(raw: str) -> str:
 
 
 @transaction.atomic
-def create_api_token(
-    *, actor: Any, name: str, valid_days: int | None = 90
-) -> tuple[ApiToken, str]:
+def create_api_token(*, actor: Any, name: str, valid_days: int | None = 90) -> tuple[ApiToken, str]:
     """A token for the actor's own use; the raw value is returned once and never stored."""
     if not permissions.grants(actor):
         raise PermissionDenied("api.token")

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jiandu.core.errors import ValidationFailed
+from jiandu.core.types import AuthedRequest
 
 from . import forms, permissions, selectors, services
 from .models import OrgUnit, Person, Post, RoleAssignment
@@ -26,7 +27,7 @@ def _page(request: HttpRequest, items: Any, per_page: int = 50) -> Any:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     from jiandu.audit import selectors as audit_selectors
 
     user = request.user
@@ -34,7 +35,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "accounts/home.html",
         {
-            "assignments": selectors.assignments_of(user, user),  # type: ignore[arg-type]
+            "assignments": selectors.assignments_of(user, user),
             "recent": audit_selectors.own_activity(user, limit=10),
             "unit_count": selectors.org_units(user).count()
             if permissions.has_any(user, "orgunit.view")
@@ -54,7 +55,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_tree(request: HttpRequest) -> HttpResponse:
+def org_tree(request: AuthedRequest) -> HttpResponse:
     permissions.require(request.user, "orgunit.view")
     return render(
         request,
@@ -70,7 +71,7 @@ def org_tree(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def org_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = selectors.org_unit(request.user, pk)
     return render(
         request,
@@ -87,7 +88,7 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def org_create(request: HttpRequest) -> HttpResponse:
+def org_create(request: AuthedRequest) -> HttpResponse:
     parent = None
     if request.GET.get("parent"):
         parent = selectors.org_unit(request.user, int(request.GET["parent"]))
@@ -113,11 +114,13 @@ def org_create(request: HttpRequest) -> HttpResponse:
             permissions.require(request.user, "orgunit.manage", parent)
         else:
             permissions.require_global(request.user, "orgunit.manage")
-    return render(request, "accounts/form.html", {"form": form, "title": _("New org unit"), "parent": parent})
+    return render(
+        request, "accounts/form.html", {"form": form, "title": _("New org unit"), "parent": parent}
+    )
 
 
 @login_required
-def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def org_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = selectors.org_unit(request.user, pk)
     permissions.require(request.user, "orgunit.manage", unit)
     initial = {f: getattr(unit, f) for f in ("code", "name_zh", "name_en", "kind", "is_active")}
@@ -130,26 +133,34 @@ def org_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Org unit saved."))
             return redirect("org_detail", pk=unit.pk)
-    return render(request, "accounts/form.html", {"form": form, "title": _("Edit %(unit)s") % {"unit": unit.name}})
+    return render(
+        request,
+        "accounts/form.html",
+        {"form": form, "title": _("Edit %(unit)s") % {"unit": unit.name}},
+    )
 
 
 # --- people ------------------------------------------------------------------------
 
 
 @login_required
-def people(request: HttpRequest) -> HttpResponse:
+def people(request: AuthedRequest) -> HttpResponse:
     permissions.require(request.user, "person.view")
     query = request.GET.get("q", "").strip()
     org = None
     if request.GET.get("org"):
         org = selectors.org_unit(request.user, int(request.GET["org"]))
     page = _page(request, selectors.people(request.user, query=query, org=org))
-    template = "accounts/_people_rows.html" if request.headers.get("HX-Request") else "accounts/people.html"
+    template = (
+        "accounts/_people_rows.html"
+        if request.headers.get("HX-Request")
+        else "accounts/people.html"
+    )
     return render(request, template, {"page": page, "query": query, "org": org})
 
 
 @login_required
-def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def person_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     person = selectors.person(request.user, pk)
     return render(
         request,
@@ -163,7 +174,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def person_create(request: HttpRequest) -> HttpResponse:
+def person_create(request: AuthedRequest) -> HttpResponse:
     unit = selectors.org_unit(request.user, int(request.GET.get("org") or 0))
     permissions.require(request.user, "person.manage", unit)
     form = forms.NewPersonForm(request.POST or None)
@@ -180,7 +191,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def person_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     person = permissions.get_or_deny(request.user, "person.manage", Person.objects.all(), pk)
     initial = {f: getattr(person, f) for f in services.PERSON_FIELDS}
     form = forms.PersonForm(request.POST or None, initial=initial)
@@ -192,11 +203,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Person saved."))
             return redirect("person_detail", pk=person.pk)
-    return render(request, "accounts/form.html", {"form": form, "title": _("Edit %(name)s") % {"name": person.name}})
+    return render(
+        request,
+        "accounts/form.html",
+        {"form": form, "title": _("Edit %(name)s") % {"name": person.name}},
+    )
 
 
 @login_required
-def post_create(request: HttpRequest, pk: int) -> HttpResponse:
+def post_create(request: AuthedRequest, pk: int) -> HttpResponse:
     person = permissions.get_or_deny(request.user, "person.manage", Person.objects.all(), pk)
     form = forms.PostWithUnitForm(request.POST or None)
     form.fields["org_unit"].queryset = permissions.scope_filter(  # type: ignore[attr-defined]
@@ -210,11 +225,15 @@ def post_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Post added."))
             return redirect("person_detail", pk=person.pk)
-    return render(request, "accounts/form.html", {"form": form, "title": _("New post of %(name)s") % {"name": person.name}})
+    return render(
+        request,
+        "accounts/form.html",
+        {"form": form, "title": _("New post of %(name)s") % {"name": person.name}},
+    )
 
 
 @login_required
-def post_end(request: HttpRequest, pk: int) -> HttpResponse:
+def post_end(request: AuthedRequest, pk: int) -> HttpResponse:
     post = permissions.get_or_deny(request.user, "person.manage", Post.objects.all(), pk)
     form = forms.EndPostForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -225,21 +244,25 @@ def post_end(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Post ended."))
             return redirect("person_detail", pk=post.person_id)
-    return render(request, "accounts/form.html", {"form": form, "title": _("End the post %(post)s") % {"post": post}})
+    return render(
+        request,
+        "accounts/form.html",
+        {"form": form, "title": _("End the post %(post)s") % {"post": post}},
+    )
 
 
 # --- accounts and roles (administrators) ------------------------------------------------
 
 
 @login_required
-def users(request: HttpRequest) -> HttpResponse:
+def users(request: AuthedRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()
     page = _page(request, selectors.users(request.user, query=query))
     return render(request, "accounts/users.html", {"page": page, "query": query})
 
 
 @login_required
-def user_create(request: HttpRequest) -> HttpResponse:
+def user_create(request: AuthedRequest) -> HttpResponse:
     permissions.require_global(request.user, "account.manage")
     form = forms.NewUserForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -254,7 +277,7 @@ def user_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def user_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     account = selectors.user(request.user, pk)
     edit = forms.EditUserForm(
         initial={
@@ -283,13 +306,13 @@ def _redisplay(request: HttpRequest, pk: int, form: forms.ServiceForm) -> HttpRe
     for field, errs in form.errors.items():
         for err in errs:
             label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {err}" if label else err)
+            messages.error(request, f"{label}: {err}" if label else str(err))
     return redirect("user_detail", pk=pk)
 
 
 @login_required
 @require_POST
-def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def user_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     account = selectors.user(request.user, pk)
     form = forms.EditUserForm(request.POST)
     if form.is_valid():
@@ -304,12 +327,14 @@ def user_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_password(request: HttpRequest, pk: int) -> HttpResponse:
+def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
     account = selectors.user(request.user, pk)
     form = forms.PasswordForm(request.POST)
     if form.is_valid():
         try:
-            services.set_password(actor=request.user, user=account, password=form.cleaned_data["password"])
+            services.set_password(
+                actor=request.user, user=account, password=form.cleaned_data["password"]
+            )
         except ValidationFailed as exc:
             form.add_service_errors(exc)
         else:
@@ -319,7 +344,7 @@ def user_password(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
+def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     account = selectors.user(request.user, pk)
     cleared = services.unlock_user(actor=request.user, user=account)
     messages.success(request, _("Cleared %(n)d failed sign-in records.") % {"n": cleared})
@@ -328,7 +353,7 @@ def user_unlock(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def user_assign(request: HttpRequest, pk: int) -> HttpResponse:
+def user_assign(request: AuthedRequest, pk: int) -> HttpResponse:
     account = selectors.user(request.user, pk)
     form = forms.AssignRoleForm(request.POST)
     form.fields["org_unit"].queryset = selectors.assignable_org_units(request.user)  # type: ignore[attr-defined]
@@ -353,7 +378,7 @@ def user_assign(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def assignment_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+def assignment_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
     permissions.require_global(request.user, "account.manage")
     assignment = get_object_or_404(RoleAssignment, pk=pk)
     user_pk = assignment.user_id
@@ -363,7 +388,7 @@ def assignment_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def roles(request: HttpRequest) -> HttpResponse:
+def roles(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/roles.html",
@@ -372,7 +397,7 @@ def roles(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def role_edit(request: AuthedRequest, pk: int) -> HttpResponse:
     role = get_object_or_404(selectors.roles(request.user), pk=pk)
     initial = {f: getattr(role, f) for f in services.ROLE_FIELDS}
     form = forms.RoleForm(request.POST or None, initial=initial)
@@ -384,4 +409,8 @@ def role_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Role saved."))
             return redirect("roles")
-    return render(request, "accounts/form.html", {"form": form, "title": _("Edit the role %(role)s") % {"role": role.name}})
+    return render(
+        request,
+        "accounts/form.html",
+        {"form": form, "title": _("Edit the role %(role)s") % {"role": role.name}},
+    )

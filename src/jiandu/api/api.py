@@ -31,7 +31,9 @@ def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
 
 @api.exception_handler(ValidationFailed)
 def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
-    return api.create_response(request, {"detail": "invalid input", "errors": exc.errors}, status=422)
+    return api.create_response(
+        request, {"detail": "invalid input", "errors": exc.errors}, status=422
+    )
 
 
 @api.get("/org-units", response=list[OrgUnitOut], tags=["org units"])
@@ -82,7 +84,9 @@ def _post_out(post: Any) -> PostOut:
 @api.get("/people", response=list[PersonOut], tags=["people"])
 @paginate(LimitOffsetPagination)
 def list_people(
-    request: HttpRequest, q: str = "", org_unit_id: int | None = Query(None)  # noqa: B008
+    request: HttpRequest,
+    q: str = "",
+    org_unit_id: int | None = Query(None),
 ) -> Any:
     org = selectors.org_unit(request.user, org_unit_id) if org_unit_id is not None else None
     return selectors.people(request.user, query=q[:100], org=org)

@@ -62,9 +62,7 @@ class Verification:
         return self.first_break is None
 
 
-def verify(
-    events: Iterator[dict[str, Any]], head_seq: int, head_hash: str
-) -> Verification:
+def verify(events: Iterator[dict[str, Any]], head_seq: int, head_hash: str) -> Verification:
     """Check events (in ascending `seq`, as dicts of the hashed fields plus `hash`)."""
     expected_seq = 1
     prev = GENESIS

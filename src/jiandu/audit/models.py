@@ -90,9 +90,13 @@ class Verification(models.Model):
     requested_by = models.CharField(_("requested by"), max_length=150, blank=True)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
-    status = models.CharField(_("status"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.QUEUED
+    )
     checked = models.PositiveBigIntegerField(_("events checked"), default=0)
-    first_broken_seq = models.PositiveBigIntegerField(_("first broken event"), null=True, blank=True)
+    first_broken_seq = models.PositiveBigIntegerField(
+        _("first broken event"), null=True, blank=True
+    )
     reason = models.CharField(_("reason"), max_length=300, blank=True)
 
     class Meta:

@@ -3,10 +3,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from jiandu.core.types import AuthedRequest
 
 from . import selectors, services
 from .models import AuditEvent
@@ -15,9 +17,11 @@ FILTERS = ("kind", "action", "actor_name", "target_type", "target_id")
 
 
 @login_required
-def event_list(request: HttpRequest) -> HttpResponse:
+def event_list(request: AuthedRequest) -> HttpResponse:
     filters = {name: request.GET.get(name, "").strip() for name in FILTERS}
-    page = Paginator(selectors.events(request.user, **filters), 50).get_page(request.GET.get("page"))
+    page = Paginator(selectors.events(request.user, **filters), 50).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "audit/events.html",
@@ -32,7 +36,7 @@ def event_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
+def event_detail(request: AuthedRequest, seq: int) -> HttpResponse:
     found = selectors.event(request.user, seq)
     if found is None:
         raise Http404
@@ -41,12 +45,14 @@ def event_detail(request: HttpRequest, seq: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthedRequest) -> HttpResponse:
     row = services.request_verification(actor=request.user)
     if row.status == row.Status.QUEUED:
         messages.info(request, _("Verification queued; the worker will run it."))
     elif row.status == row.Status.PASSED:
-        messages.success(request, _("The chain is intact: %(n)d events checked.") % {"n": row.checked})
+        messages.success(
+            request, _("The chain is intact: %(n)d events checked.") % {"n": row.checked}
+        )
     else:
         messages.error(
             request,

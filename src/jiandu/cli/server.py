@@ -36,7 +36,7 @@ def _serve(host: str, port: int, workers: int, threads: int) -> None:
 
     from jiandu.wsgi import application
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             for key, value in {
                 "bind": f"{host}:{port}",
@@ -125,5 +125,3 @@ def manage(args: tuple[str, ...]) -> None:
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["jiandu manage", *args])
-
-

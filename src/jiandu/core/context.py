@@ -13,8 +13,10 @@ class RequestContext:
     channel: str = "system"  # web, api, cli, task, system
 
 
+_EMPTY = RequestContext()
 _current: contextvars.ContextVar[RequestContext] = contextvars.ContextVar(
-    "jiandu_request_context", default=RequestContext()
+    "jiandu_request_context",
+    default=_EMPTY,
 )
 
 

@@ -9,7 +9,7 @@ class JianduError(Exception):
     """Base of every error the application reports to a person."""
 
 
-class PermissionDenied(JianduError, DjangoPermissionDenied):  # noqa: N818
+class PermissionDenied(JianduError, DjangoPermissionDenied):
     """The actor may not perform this action on this object (Django answers 403)."""
 
     def __init__(self, action: str, obj: object | None = None) -> None:

@@ -42,7 +42,9 @@ class ContentSecurityPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.path.startswith("/api/docs"):
-            response.setdefault("Content-Security-Policy", settings.API_DOCS_CONTENT_SECURITY_POLICY)
+            response.setdefault(
+                "Content-Security-Policy", settings.API_DOCS_CONTENT_SECURITY_POLICY
+            )
         else:
             response.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")

@@ -4,6 +4,7 @@ creates only what is missing."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -115,7 +116,7 @@ class _Loader:
         self.summary.created_units += 1
         return unit
 
-    def staff(self, unit: OrgUnit, posts: list[tuple[str, str, bool]]) -> None:
+    def staff(self, unit: OrgUnit, posts: Sequence[tuple[str, str, bool]]) -> None:
         # The name generator advances for every unit, so names stay stable across runs.
         people = [self.names.person() for _ in posts]
         if Post.objects.filter(org_unit=unit).exists():
@@ -136,32 +137,65 @@ class _Loader:
             )
 
     def organizations(self) -> None:
-        office = self.unit("INS-OFFICE", f"{PROVINCE_ZH}委巡视工作领导小组办公室",
-                           f"Inspection Leading Group Office of {PROVINCE_EN}", Kind.INSPECTION_OFFICE, None)
-        commission = self.unit("CDI", f"{PROVINCE_ZH}纪委监委",
-                               f"Commission for Discipline Inspection and Supervision of {PROVINCE_EN}",
-                               Kind.COMMISSION, None)
-        orgdept = self.unit("ORG-DEPT", f"{PROVINCE_ZH}委组织部",
-                            f"Organization Department of {PROVINCE_EN}", Kind.ORGANIZATION_DEPARTMENT, None)
+        office = self.unit(
+            "INS-OFFICE",
+            f"{PROVINCE_ZH}委巡视工作领导小组办公室",
+            f"Inspection Leading Group Office of {PROVINCE_EN}",
+            Kind.INSPECTION_OFFICE,
+            None,
+        )
+        commission = self.unit(
+            "CDI",
+            f"{PROVINCE_ZH}纪委监委",
+            f"Commission for Discipline Inspection and Supervision of {PROVINCE_EN}",
+            Kind.COMMISSION,
+            None,
+        )
+        orgdept = self.unit(
+            "ORG-DEPT",
+            f"{PROVINCE_ZH}委组织部",
+            f"Organization Department of {PROVINCE_EN}",
+            Kind.ORGANIZATION_DEPARTMENT,
+            None,
+        )
         for body in (office, commission, orgdept):
             self.staff(body, BODY_POSTS)
         for i, ((trade_zh, trade_en), (sector_zh, sector_en)) in enumerate(
-            zip(TRADE_NAMES, [SECTORS[i % len(SECTORS)] for i in range(len(TRADE_NAMES))], strict=True),
+            zip(
+                TRADE_NAMES,
+                [SECTORS[i % len(SECTORS)] for i in range(len(TRADE_NAMES))],
+                strict=True,
+            ),
             start=1,
         ):
-            group = self.unit(f"SOE-{i:02d}", f"{PROVINCE_ZH}{trade_zh}{sector_zh}",
-                              f"{PROVINCE_EN} {trade_en} {sector_en}", Kind.ENTERPRISE, None)
+            group = self.unit(
+                f"SOE-{i:02d}",
+                f"{PROVINCE_ZH}{trade_zh}{sector_zh}",
+                f"{PROVINCE_EN} {trade_en} {sector_en}",
+                Kind.ENTERPRISE,
+                None,
+            )
             self.staff(group, GROUP_POSTS)
             for j in range(2 + i % 3):
                 sub_zh, sub_en = SUBSIDIARIES[(i + j) % len(SUBSIDIARIES)]
-                sub = self.unit(f"SOE-{i:02d}-{j + 1}", f"{trade_zh}{sub_zh}",
-                                f"{trade_en} {sub_en}", Kind.SUBSIDIARY, group)
+                sub = self.unit(
+                    f"SOE-{i:02d}-{j + 1}",
+                    f"{trade_zh}{sub_zh}",
+                    f"{trade_en} {sub_en}",
+                    Kind.SUBSIDIARY,
+                    group,
+                )
                 self.staff(sub, SUBSIDIARY_POSTS)
             for k, (office_zh, office_en) in enumerate(INTERNAL, start=1):
                 self.unit(f"SOE-{i:02d}-D{k}", office_zh, office_en, Kind.DEPARTMENT, group)
         for i, (dep_zh, dep_en) in enumerate(DEPARTMENTS, start=1):
-            dep = self.unit(f"DEP-{i:02d}", f"{PROVINCE_ZH}{dep_zh}",
-                            f"{dep_en} of {PROVINCE_EN}", Kind.DEPARTMENT, None)
+            dep = self.unit(
+                f"DEP-{i:02d}",
+                f"{PROVINCE_ZH}{dep_zh}",
+                f"{dep_en} of {PROVINCE_EN}",
+                Kind.DEPARTMENT,
+                None,
+            )
             self.staff(dep, DEPARTMENT_POSTS)
 
     def accounts(self) -> None:
@@ -173,7 +207,9 @@ class _Loader:
                 user = User(username=spec.username, display_name=spec.display_name)
                 user.set_password(password)
                 if spec.person_of:
-                    first = Post.objects.filter(org_unit__code=spec.person_of).order_by("id").first()
+                    first = (
+                        Post.objects.filter(org_unit__code=spec.person_of).order_by("id").first()
+                    )
                     user.person = first.person if first else None
                 user.save()
                 self.summary.created_accounts += 1
@@ -188,7 +224,11 @@ class _Loader:
                         org_unit=OrgUnit.objects.get(code=spec.scope),
                         include_descendants=True,
                     )
-            scope = "全部 / everything" if spec.scope == "global" else OrgUnit.objects.get(code=spec.scope).name_zh
+            scope = (
+                "全部 / everything"
+                if spec.scope == "global"
+                else OrgUnit.objects.get(code=spec.scope).name_zh
+            )
             self.summary.accounts.append((spec.username, f"{role.name_zh} / {role.name_en}", scope))
 
 

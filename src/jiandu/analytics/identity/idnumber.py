@@ -34,7 +34,7 @@ class IdNumber:
 
     @property
     def gender(self) -> str:
-        """"M" or "F", from the parity of the sequence code."""
+        """ "M" or "F", from the parity of the sequence code."""
         return "M" if int(self.value[16]) % 2 else "F"
 
 

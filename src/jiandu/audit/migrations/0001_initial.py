@@ -4,63 +4,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='ChainHead',
+            name="ChainHead",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('last_seq', models.PositiveBigIntegerField(default=0)),
-                ('last_hash', models.CharField(default='0000000000000000000000000000000000000000000000000000000000000000', max_length=64)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("last_seq", models.PositiveBigIntegerField(default=0)),
+                (
+                    "last_hash",
+                    models.CharField(
+                        default="0000000000000000000000000000000000000000000000000000000000000000",
+                        max_length=64,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Verification',
+            name="Verification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('requested_by', models.CharField(blank=True, max_length=150, verbose_name='requested by')),
-                ('requested_at', models.DateTimeField(auto_now_add=True, verbose_name='requested at')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('passed', 'Chain intact'), ('broken', 'Chain broken')], default='queued', max_length=8, verbose_name='status')),
-                ('checked', models.PositiveBigIntegerField(default=0, verbose_name='events checked')),
-                ('first_broken_seq', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='first broken event')),
-                ('reason', models.CharField(blank=True, max_length=300, verbose_name='reason')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.CharField(blank=True, max_length=150, verbose_name="requested by"),
+                ),
+                (
+                    "requested_at",
+                    models.DateTimeField(auto_now_add=True, verbose_name="requested at"),
+                ),
+                (
+                    "finished_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="finished at"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("passed", "Chain intact"),
+                            ("broken", "Chain broken"),
+                        ],
+                        default="queued",
+                        max_length=8,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "checked",
+                    models.PositiveBigIntegerField(default=0, verbose_name="events checked"),
+                ),
+                (
+                    "first_broken_seq",
+                    models.PositiveBigIntegerField(
+                        blank=True, null=True, verbose_name="first broken event"
+                    ),
+                ),
+                ("reason", models.CharField(blank=True, max_length=300, verbose_name="reason")),
             ],
             options={
-                'verbose_name': 'chain verification',
-                'verbose_name_plural': 'chain verifications',
-                'ordering': ['-requested_at'],
+                "verbose_name": "chain verification",
+                "verbose_name_plural": "chain verifications",
+                "ordering": ["-requested_at"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('seq', models.PositiveBigIntegerField(primary_key=True, serialize=False, verbose_name='number')),
-                ('occurred_at', models.DateTimeField(db_index=True, verbose_name='time')),
-                ('kind', models.CharField(choices=[('write', 'Change'), ('read', 'Read'), ('auth', 'Sign-in')], max_length=8, verbose_name='kind')),
-                ('action', models.CharField(db_index=True, max_length=64, verbose_name='action')),
-                ('actor_id', models.BigIntegerField(blank=True, db_index=True, null=True, verbose_name='actor id')),
-                ('actor_username', models.CharField(blank=True, max_length=150, verbose_name='actor')),
-                ('target_type', models.CharField(blank=True, db_index=True, max_length=100, verbose_name='target type')),
-                ('target_id', models.CharField(blank=True, db_index=True, max_length=64, verbose_name='target id')),
-                ('target_repr', models.CharField(blank=True, max_length=300, verbose_name='target')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='changes')),
-                ('request_id', models.CharField(blank=True, max_length=64, verbose_name='request id')),
-                ('client_address', models.CharField(blank=True, max_length=64, verbose_name='client address')),
-                ('channel', models.CharField(blank=True, max_length=16, verbose_name='channel')),
-                ('prev_hash', models.CharField(max_length=64)),
-                ('hash', models.CharField(max_length=64, unique=True)),
+                (
+                    "seq",
+                    models.PositiveBigIntegerField(
+                        primary_key=True, serialize=False, verbose_name="number"
+                    ),
+                ),
+                ("occurred_at", models.DateTimeField(db_index=True, verbose_name="time")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("write", "Change"), ("read", "Read"), ("auth", "Sign-in")],
+                        max_length=8,
+                        verbose_name="kind",
+                    ),
+                ),
+                ("action", models.CharField(db_index=True, max_length=64, verbose_name="action")),
+                (
+                    "actor_id",
+                    models.BigIntegerField(
+                        blank=True, db_index=True, null=True, verbose_name="actor id"
+                    ),
+                ),
+                (
+                    "actor_username",
+                    models.CharField(blank=True, max_length=150, verbose_name="actor"),
+                ),
+                (
+                    "target_type",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=100, verbose_name="target type"
+                    ),
+                ),
+                (
+                    "target_id",
+                    models.CharField(
+                        blank=True, db_index=True, max_length=64, verbose_name="target id"
+                    ),
+                ),
+                (
+                    "target_repr",
+                    models.CharField(blank=True, max_length=300, verbose_name="target"),
+                ),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="changes")),
+                (
+                    "request_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="request id"),
+                ),
+                (
+                    "client_address",
+                    models.CharField(blank=True, max_length=64, verbose_name="client address"),
+                ),
+                ("channel", models.CharField(blank=True, max_length=16, verbose_name="channel")),
+                ("prev_hash", models.CharField(max_length=64)),
+                ("hash", models.CharField(max_length=64, unique=True)),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-seq'],
-                'indexes': [models.Index(fields=['target_type', 'target_id', 'seq'], name='audit_audit_target__b95a06_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-seq"],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id", "seq"],
+                        name="audit_audit_target__b95a06_idx",
+                    )
+                ],
             },
         ),
     ]
