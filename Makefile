@@ -2,12 +2,14 @@
 SHELL := /bin/bash
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 RUN := $(UV) run --frozen
+BENCH_SIZE ?= full
 
-.PHONY: demo test test-pg lint bench install vendor messages clean help
+.PHONY: demo test lint bench install vendor messages clean help
 
 help:
 	@echo "make demo    install, initialize var/, load the demo and serve at http://127.0.0.1:8000"
 	@echo "make test    run the whole test suite (SQLite; set DATABASE_URL for PostgreSQL)"
+	@echo "make bench   performance budgets of DESIGN.md section 6; prints a table, writes benchmarks/out/*.json"
 	@echo "make lint    ruff, mypy (django-stubs) and import-linter"
 	@echo "make vendor  re-vendor the front-end libraries from npm into static/vendor"
 	@echo "make messages  extract and compile the translations"
@@ -24,7 +26,10 @@ demo: install
 	$(RUN) jiandu demo
 
 test: install
-	$(RUN) pytest
+	$(RUN) pytest $(PYTEST_ARGS)
+
+bench: install
+	$(RUN) python benchmarks/run.py --size $(BENCH_SIZE)
 
 lint: install
 	$(RUN) ruff check src tests

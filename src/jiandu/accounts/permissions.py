@@ -21,7 +21,6 @@ queryset contains it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -63,6 +62,8 @@ class Grant:
     include_descendants: bool = True
     object_label: str = ""
     object_id: str = ""
+    requires_otp: bool = False
+    role_code: str = ""
 
 
 def _is_authenticated(actor: Any) -> bool:
@@ -104,6 +105,8 @@ def grants(actor: Any) -> list[Grant]:
                 include_descendants=row.include_descendants,
                 object_label=object_label,
                 object_id=row.object_id,
+                requires_otp=row.role.requires_otp,
+                role_code=row.role.code,
             )
         )
     actor._jiandu_grants = result
@@ -210,13 +213,6 @@ def object_scope(obj: models.Model) -> tuple[ContentType, str]:
     return ContentType.objects.get_for_model(obj), str(obj.pk)
 
 
-def roles_requiring_otp(actor: Any) -> Iterable[str]:
-    from .models import RoleAssignment
-
-    if not _is_authenticated(actor):
-        return []
-    return list(
-        RoleAssignment.objects.filter(user_id=actor.pk, role__requires_otp=True)
-        .values_list("role__code", flat=True)
-        .distinct()
-    )
+def roles_requiring_otp(actor: Any) -> list[str]:
+    """Codes of the actor's roles in force that require a second factor."""
+    return sorted({g.role_code for g in grants(actor) if g.requires_otp})

@@ -21,22 +21,35 @@ def org_units(actor: Any) -> QuerySet[OrgUnit]:
 @dataclass
 class TreeNode:
     unit: OrgUnit
-    children: list[TreeNode] = field(default_factory=list)
     people: int = 0
+    level: int = 0  # depth within the visible forest
+    kind_label: str = ""
+    has_children: bool = False
+    closes: range = field(default_factory=lambda: range(0))  # levels that end after it
 
 
 def org_tree(actor: Any) -> list[TreeNode]:
-    """The visible org units as a forest; a unit whose parent is hidden is a root."""
+    """The visible org units as a forest in depth-first order, flat, so that a page
+    renders it in one loop; a unit whose parent is hidden starts a tree of its own."""
     units = list(
         org_units(actor).order_by("path").annotate(people=Count("posts__person", distinct=True))
     )
-    nodes = {u.pk: TreeNode(u, people=u.people) for u in units}
-    roots: list[TreeNode] = []
+    visible = {u.pk for u in units}
+    # get_FOO_display() on lazy labels costs a translation per call; one lookup per kind.
+    kind_labels = {value: str(label) for value, label in OrgUnit.Kind.choices}
+    nodes: list[TreeNode] = []
+    level_of: dict[int, int] = {}
     for unit in units:
-        node = nodes[unit.pk]
-        parent = nodes.get(unit.parent_id) if unit.parent_id else None
-        (parent.children if parent else roots).append(node)
-    return roots
+        level = level_of[unit.parent_id] + 1 if unit.parent_id in visible else 0
+        level_of[unit.pk] = level
+        nodes.append(
+            TreeNode(unit, people=unit.people, level=level, kind_label=kind_labels[unit.kind])
+        )
+    for i, node in enumerate(nodes):
+        following = nodes[i + 1].level if i + 1 < len(nodes) else 0
+        node.has_children = following > node.level
+        node.closes = range(max(0, node.level - following))
+    return nodes
 
 
 def org_unit(actor: Any, pk: int) -> OrgUnit:

@@ -57,11 +57,13 @@ def home(request: AuthedRequest) -> HttpResponse:
 @login_required
 def org_tree(request: AuthedRequest) -> HttpResponse:
     permissions.require(request.user, "orgunit.view")
+    nodes = selectors.org_tree(request.user)
     return render(
         request,
         "accounts/org_tree.html",
         {
-            "roots": selectors.org_tree(request.user),
+            "nodes": nodes,
+            "expand_roots": sum(1 for n in nodes if n.level == 0) < 8,
             "can_create_root": any(
                 g.scope_kind == "global" and "orgunit.manage" in g.actions
                 for g in permissions.grants(request.user)

@@ -1,0 +1,260 @@
+"""The performance budgets of DESIGN.md section 6 that exist so far.
+
+pages: every page and API endpoint of the demo, 32 concurrent signed-in clients
+against `jiandu serve` (gunicorn) on the demo data; budget p95 <= 200 ms.
+
+Prints a table and writes benchmarks/out/<name>.json. `--size smoke` is the short run
+CI makes; `--size full` is the measured one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "benchmarks" / "out"
+PAGE_BUDGET_P95_MS = 200.0
+SIZES = {"smoke": 3, "full": 40}  # rounds over the page list per client
+CLIENTS = 32
+
+
+@dataclass
+class Client:
+    """One browser: its cookies and one kept-alive connection."""
+
+    host: str
+    port: int
+    cookies: dict[str, str] = field(default_factory=dict)
+    conn: HTTPConnection | None = None
+
+    def _conn(self) -> HTTPConnection:
+        if self.conn is None:
+            self.conn = HTTPConnection(self.host, self.port, timeout=30)
+        return self.conn
+
+    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, bytes, float]:
+        headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+            headers["Referer"] = f"http://{self.host}:{self.port}{path}"
+        start = time.perf_counter()
+        try:
+            conn = self._conn()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+        except (ConnectionError, OSError):  # the server closed the kept-alive connection
+            self.conn = None
+            conn = self._conn()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+        data = response.read()
+        elapsed = time.perf_counter() - start
+        if response.getheader("Connection", "").lower() == "close":
+            conn.close()
+            self.conn = None
+        for header, value in response.getheaders():
+            if header.lower() == "set-cookie":
+                name, _, rest = value.partition("=")
+                self.cookies[name] = rest.split(";", 1)[0]
+        return response.status, data, elapsed
+
+    def sign_in(self, username: str, password: str) -> None:
+        status, page, _ = self.request("GET", "/accounts/login/")
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+        if status != 200 or token is None:
+            raise RuntimeError(f"login page answered {status}")
+        body = urllib.parse.urlencode(
+            {
+                "csrfmiddlewaretoken": token.group(1).decode(),
+                "username": username,
+                "password": password,
+            }
+        )
+        status, _, _ = self.request("POST", "/accounts/login/", body)
+        if status != 302:
+            raise RuntimeError(f"sign-in of {username} answered {status}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def jiandu(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    exe = shutil.which("jiandu", path=str(Path(sys.executable).parent)) or "jiandu"
+    return subprocess.run([exe, *args], env=env, check=True, capture_output=True, text=True)
+
+
+def pages_for(client: Client) -> list[str]:
+    """The pages an account uses: those its navigation offers, plus details and the API."""
+    _, home, _ = client.request("GET", "/")
+    pages = ["/", "/me/"]
+    for url in re.findall(rb'data-nav="(\w+)"', home):
+        name = url.decode()
+        pages += {
+            "org_tree": ["/org/", "/api/org-units?limit=50"],
+            "people": ["/people/", "/people/?q=%E7%8E%8B", "/api/people?limit=50"],
+            "users": ["/manage/users/"],
+            "roles": ["/manage/roles/"],
+            "audit_events": ["/audit/"],
+        }.get(name, [])
+    if "/org/" in pages:
+        _, data, _ = client.request("GET", "/api/org-units?limit=3")
+        pages += [f"/org/{u['id']}/" for u in json.loads(data)["items"]]
+    if "/people/" in pages:
+        _, data, _ = client.request("GET", "/api/people?limit=2")
+        for p in json.loads(data)["items"]:
+            pages += [f"/people/{p['id']}/", f"/api/people/{p['id']}"]
+    return pages
+
+
+def bench_pages(size: str) -> dict[str, object]:
+    data_dir = Path(tempfile.mkdtemp(prefix="jiandu-bench-"))
+    env = {**os.environ, "JIANDU_DATA_DIR": str(data_dir), "JIANDU_HTTPS": "0"}
+    env.pop("JIANDU_DEBUG", None)
+    env.pop("DATABASE_URL", None)
+    printed = jiandu("demo", "--no-serve", env=env).stdout
+    # The demo prints one account a line under its "account role scope" header.
+    table = printed.split("\naccount", 1)[1].splitlines()[1:]
+    usernames = [line.split()[0] for line in table if line.strip()]
+
+    port = free_port()
+    exe = shutil.which("jiandu", path=str(Path(sys.executable).parent)) or "jiandu"
+    server = subprocess.Popen(
+        [exe, "serve", "--port", str(port), "--workers", "4", "--threads", "4"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        password = env.get("JIANDU_DEMO_PASSWORD", "Jiandu-demo-2026")
+        clients = []
+        for i in range(CLIENTS):
+            client = Client("127.0.0.1", port)
+            client.sign_in(usernames[i % len(usernames)], password)
+            clients.append((client, pages_for(client)))
+        timings: dict[str, list[float]] = {}
+        failures: list[str] = []
+        lock = threading.Lock()
+        barrier = threading.Barrier(CLIENTS)
+
+        def work(client: Client, pages: list[str]) -> None:
+            barrier.wait()
+            for _ in range(SIZES[size]):
+                for page in pages:
+                    status, _, elapsed = client.request("GET", page)
+                    key = re.sub(r"/\d+", "/<id>", page.split("?")[0])
+                    with lock:
+                        if status != 200:
+                            failures.append(f"{status} {page}")
+                        timings.setdefault(key, []).append(elapsed * 1000)
+
+        threads = [threading.Thread(target=work, args=cp) for cp in clients]
+        started = time.perf_counter()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        wall = time.perf_counter() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+    def p95(values: list[float]) -> float:
+        return (
+            statistics.quantiles(values, n=20, method="inclusive")[18]
+            if len(values) > 1
+            else values[0]
+        )
+
+    rows = [
+        {
+            "page": page,
+            "requests": len(v),
+            "p50_ms": round(statistics.median(v), 1),
+            "p95_ms": round(p95(v), 1),
+            "max_ms": round(max(v), 1),
+        }
+        for page, v in sorted(timings.items())
+    ]
+    every = [x for v in timings.values() for x in v]
+    worst = max(r["p95_ms"] for r in rows)
+    return {
+        "benchmark": "pages",
+        "size": size,
+        "clients": CLIENTS,
+        "requests": len(every),
+        "seconds": round(wall, 1),
+        "throughput_rps": round(len(every) / wall, 1),
+        "p95_all_ms": round(p95(every), 1),
+        "worst_page_p95_ms": worst,
+        "budget_p95_ms": PAGE_BUDGET_P95_MS,
+        "within_budget": worst <= PAGE_BUDGET_P95_MS and not failures,
+        "failures": failures[:20],
+        "rows": rows,
+    }
+
+
+def print_pages(result: dict[str, object]) -> None:
+    print(
+        f"\npages: {result['clients']} concurrent clients, {result['requests']} requests in "
+        f"{result['seconds']} s ({result['throughput_rps']} req/s), size {result['size']}"
+    )
+    print(f"{'page':<28} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+    for r in result["rows"]:  # type: ignore[attr-defined]
+        print(
+            f"{r['page']:<28} {r['requests']:>8} {r['p50_ms']:>8} {r['p95_ms']:>8} {r['max_ms']:>8}"
+        )
+    verdict = "within budget" if result["within_budget"] else "OVER BUDGET"
+    print(f"{'all pages':<28} {result['requests']:>8} {'':>8} {result['p95_all_ms']:>8}")
+    print(
+        f"worst page p95 {result['worst_page_p95_ms']} ms, budget {result['budget_p95_ms']} ms: {verdict}"
+    )
+    if result["failures"]:
+        print("failures:", *result["failures"], sep="\n  ")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--size", choices=sorted(SIZES), default="full")
+    args = parser.parse_args()
+    OUT.mkdir(parents=True, exist_ok=True)
+    result = bench_pages(args.size)
+    result["machine"] = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    (OUT / "pages.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    print_pages(result)
+    print(f"\nwritten: {OUT / 'pages.json'}")
+    # A smoke run only proves the benchmark works; the budget is judged on a full run.
+    if result["failures"]:
+        return 1
+    return 0 if args.size == "smoke" or result["within_budget"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
