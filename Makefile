@@ -32,8 +32,8 @@ bench: install
 	$(RUN) python benchmarks/run.py --size $(BENCH_SIZE)
 
 lint: install
-	$(RUN) ruff check src tests
-	$(RUN) ruff format --check src tests
+	$(RUN) ruff check src tests benchmarks
+	$(RUN) ruff format --check src tests benchmarks
 	$(RUN) mypy
 	$(RUN) lint-imports
 

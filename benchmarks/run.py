@@ -231,9 +231,8 @@ def print_pages(result: dict[str, object]) -> None:
         )
     verdict = "within budget" if result["within_budget"] else "OVER BUDGET"
     print(f"{'all pages':<28} {result['requests']:>8} {'':>8} {result['p95_all_ms']:>8}")
-    print(
-        f"worst page p95 {result['worst_page_p95_ms']} ms, budget {result['budget_p95_ms']} ms: {verdict}"
-    )
+    worst, budget = result["worst_page_p95_ms"], result["budget_p95_ms"]
+    print(f"worst page p95 {worst} ms, budget {budget} ms: {verdict}")
     if result["failures"]:
         print("failures:", *result["failures"], sep="\n  ")
 
