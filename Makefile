@@ -41,7 +41,7 @@ vendor:
 	bash assets/vendor.sh
 
 messages: install
-	cd src/jiandu && $(RUN) jiandu manage makemessages --locale zh_Hans --locale en --no-obsolete --ignore 'static/vendor/*'
+	cd src/jiandu && $(RUN) jiandu manage makemessages --locale zh_Hans --locale en --no-obsolete --ignore 'static/vendor/*' --ignore 'demo/*'
 	cd src/jiandu && $(RUN) jiandu manage compilemessages
 
 clean:

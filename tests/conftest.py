@@ -1,36 +1,11 @@
-"""Shared fixtures. The environment is set before Django reads its settings."""
+"""Shared fixtures. The settings of the suite are tests/settings.py."""
 
 from __future__ import annotations
 
-import os
-import tempfile
-
-os.environ.setdefault("JIANDU_DATA_DIR", tempfile.mkdtemp(prefix="jiandu-test-"))
-os.environ["JIANDU_HTTPS"] = "0"
-os.environ.setdefault("JIANDU_DEBUG", "0")
-
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import override_settings
-
-TEST_SETTINGS = {
-    "STORAGES": {
-        "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-    },
-    "PASSWORD_HASHERS": ["django.contrib.auth.hashers.MD5PasswordHasher"],
-    "TASKS": {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
-    "WHITENOISE_USE_FINDERS": True,
-    "WHITENOISE_AUTOREFRESH": True,
-}
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _test_settings() -> Iterator[None]:
-    with override_settings(**TEST_SETTINGS):
-        yield
 
 
 @pytest.fixture

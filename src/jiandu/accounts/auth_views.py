@@ -10,7 +10,7 @@ from django.contrib.auth import logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from jiandu.core.errors import ValidationFailed
+from jiandu.core.errors import PermissionDenied, ValidationFailed
 from jiandu.core.types import AuthedRequest
 
 from . import forms, permissions, selectors, services
@@ -132,7 +132,9 @@ def me(request: AuthedRequest) -> HttpResponse:
 @login_required
 @require_POST
 def token_revoke(request: AuthedRequest, pk: int) -> HttpResponse:
-    token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    token = ApiToken.objects.filter(pk=pk, user=request.user).first()
+    if token is None:  # someone else's token, or none: the same refusal
+        raise PermissionDenied("api.token")
     services.revoke_api_token(actor=request.user, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("me")

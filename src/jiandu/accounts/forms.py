@@ -16,7 +16,11 @@ DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def style_widgets(form: forms.Form) -> None:
-    """Bootstrap classes on every widget, and the invalid state on fields with errors."""
+    """Bootstrap classes on every widget, and the invalid state on fields with errors.
+
+    Reads the errors only once the form has been validated: asking for `form.errors` here
+    would validate it in `__init__`, before subclasses set their choices and querysets."""
+    errors = getattr(form, "_errors", None) or {}
     for name, field in form.fields.items():
         widget = field.widget
         if isinstance(widget, forms.CheckboxSelectMultiple | forms.CheckboxInput):
@@ -25,7 +29,7 @@ def style_widgets(form: forms.Form) -> None:
             css = "form-select"
         else:
             css = "form-control"
-        if form.is_bound and name in form.errors:
+        if name in errors:
             css += " is-invalid"
         widget.attrs["class"] = css
 

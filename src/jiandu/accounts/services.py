@@ -94,8 +94,13 @@ def update_org_unit(*, actor: Any, unit: OrgUnit, **fields: Any) -> OrgUnit:
     if unknown:
         raise ValueError(f"unknown fields: {sorted(unknown)}")
     before = audit.snapshot(unit, ORG_FIELDS)
+    fields = {k: v.strip() if isinstance(v, str) else v for k, v in fields.items()}
     if "kind" in fields:
         _check_kind(fields["kind"])
+    if "code" in fields and not fields["code"]:
+        raise ValidationFailed({"code": _("A code is required.")})
+    if "name_zh" in fields and not fields["name_zh"]:
+        raise ValidationFailed({"name_zh": _("A Chinese name is required.")})
     if (
         "code" in fields
         and OrgUnit.objects.filter(code=fields["code"]).exclude(pk=unit.pk).exists()
@@ -138,15 +143,25 @@ def _move(actor: Any, unit: OrgUnit, parent: OrgUnit | None) -> None:
 # --- people and posts ------------------------------------------------------------
 
 
+def _id_number_problem(exc: idnumber.IdNumberError) -> str:
+    """The reason an ID number was refused, in the user's language."""
+    reasons = {
+        "length": _("an ID number has 18 characters (or 15), not %(length)s"),
+        "characters": _("an ID number is 17 digits followed by a digit or X"),
+        "date": _("the birth date %(date)s in it is not a calendar date"),
+        "range": _("the birth date %(date)s in it is out of range"),
+        "checksum": _("its check character is %(found)s, but should be %(expected)s"),
+    }
+    return _("Invalid ID number: %(why)s") % {"why": reasons[exc.code] % exc.params}
+
+
 def _clean_id_number(value: str | None, *, exclude_pk: int | None = None) -> str | None:
     if not value or not value.strip():
         return None
     try:
         normalized = idnumber.parse(value).value
     except idnumber.IdNumberError as exc:
-        raise ValidationFailed(
-            {"id_number": _("Invalid ID number: %(why)s") % {"why": exc}}
-        ) from None
+        raise ValidationFailed({"id_number": _id_number_problem(exc)}) from None
     clash = Person.objects.filter(id_number=normalized)
     if exclude_pk is not None:
         clash = clash.exclude(pk=exclude_pk)
@@ -159,7 +174,7 @@ def _check_person_fields(fields: dict[str, Any]) -> None:
     if "name" in fields and not str(fields["name"]).strip():
         raise ValidationFailed({"name": _("A name is required.")})
     if fields.get("gender") not in (None, "", *Person.Gender.values):
-        raise ValidationFailed({"gender": _("Gender is M or F.")})
+        raise ValidationFailed({"gender": _("Choose a gender from the list.")})
 
 
 @transaction.atomic
@@ -349,7 +364,7 @@ def _person_by_id_number(value: str) -> Person:
     try:
         normalized = idnumber.parse(value).value
     except idnumber.IdNumberError as exc:
-        raise ValidationFailed({"person": _("Invalid ID number: %(why)s") % {"why": exc}}) from None
+        raise ValidationFailed({"person": _id_number_problem(exc)}) from None
     person = Person.objects.filter(id_number=normalized).first()
     if person is None:
         raise ValidationFailed({"person": _("No person has this ID number.")})

@@ -10,6 +10,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jiandu.core.errors import ValidationFailed
@@ -94,6 +95,10 @@ def org_create(request: AuthedRequest) -> HttpResponse:
     parent = None
     if request.GET.get("parent"):
         parent = selectors.org_unit(request.user, int(request.GET["parent"]))
+    if parent is not None:
+        permissions.require(request.user, "orgunit.manage", parent)
+    else:
+        permissions.require_global(request.user, "orgunit.manage")
     form = forms.OrgUnitForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -111,11 +116,6 @@ def org_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Org unit created."))
             return redirect("org_detail", pk=unit.pk)
-    elif request.method != "POST":
-        if parent is not None:
-            permissions.require(request.user, "orgunit.manage", parent)
-        else:
-            permissions.require_global(request.user, "orgunit.manage")
     return render(
         request, "accounts/form.html", {"form": form, "title": _("New org unit"), "parent": parent}
     )
@@ -349,7 +349,13 @@ def user_password(request: AuthedRequest, pk: int) -> HttpResponse:
 def user_unlock(request: AuthedRequest, pk: int) -> HttpResponse:
     account = selectors.user(request.user, pk)
     cleared = services.unlock_user(actor=request.user, user=account)
-    messages.success(request, _("Cleared %(n)d failed sign-in records.") % {"n": cleared})
+    messages.success(
+        request,
+        ngettext(
+            "Cleared %(n)d failed sign-in record.", "Cleared %(n)d failed sign-in records.", cleared
+        )
+        % {"n": cleared},
+    )
     return redirect("user_detail", pk=pk)
 
 

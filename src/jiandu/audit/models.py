@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class AppendOnlyError(RuntimeError):
@@ -28,7 +29,7 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 class AuditEvent(models.Model):
     class Kind(models.TextChoices):
-        WRITE = "write", _("Change")
+        WRITE = "write", pgettext_lazy("audit event kind", "Change")
         READ = "read", _("Read")
         AUTH = "auth", _("Sign-in")
 

@@ -6,6 +6,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from jiandu.core.types import AuthedRequest
@@ -51,7 +52,13 @@ def verify(request: AuthedRequest) -> HttpResponse:
         messages.info(request, _("Verification queued; the worker will run it."))
     elif row.status == row.Status.PASSED:
         messages.success(
-            request, _("The chain is intact: %(n)d events checked.") % {"n": row.checked}
+            request,
+            ngettext(
+                "The chain is intact: %(n)d event checked.",
+                "The chain is intact: %(n)d events checked.",
+                row.checked,
+            )
+            % {"n": row.checked},
         )
     else:
         messages.error(

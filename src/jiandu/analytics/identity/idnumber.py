@@ -17,7 +17,14 @@ _CHECK = "10X98765432"
 
 
 class IdNumberError(ValueError):
-    """The text is not a valid resident identity number; the message says why."""
+    """The text is not a valid resident identity number. `code` says why, for callers
+    that word the reason themselves (length, characters, date, range, checksum);
+    `params` holds the values the reason names."""
+
+    def __init__(self, code: str, message: str, **params: object) -> None:
+        super().__init__(message)
+        self.code = code
+        self.params = params
 
 
 @dataclass(frozen=True)
@@ -48,32 +55,48 @@ def clean(text: str) -> str:
     return unicodedata.normalize("NFKC", text).replace(" ", "").strip().upper()
 
 
+def _is_digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also accepts other scripts' digits (e.g. "١")."""
+    return text.isascii() and text.isdigit()
+
+
 def _birth_date(digits: str) -> dt.date:
     try:
         return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
     except ValueError:
-        raise IdNumberError(f"birth date {digits} is not a calendar date") from None
+        raise IdNumberError(
+            "date", f"birth date {digits} is not a calendar date", date=digits
+        ) from None
 
 
 def parse(text: str) -> IdNumber:
     """Normalize and validate; 15-digit numbers are converted to 18 characters."""
     value = clean(text)
     if len(value) == 15:
-        if not value.isdigit():
-            raise IdNumberError("a 15-character ID number must be all digits")
+        if not _is_digits(value):
+            raise IdNumberError("characters", "a 15-character ID number must be all digits")
         first17 = value[:6] + "19" + value[6:]
         _birth_date(first17[6:14])
         return IdNumber(first17 + check_character(first17))
     if len(value) != 18:
-        raise IdNumberError(f"an ID number has 18 characters (or 15), not {len(value)}")
-    if not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
-        raise IdNumberError("an ID number is 17 digits and a digit or X")
+        raise IdNumberError(
+            "length", f"an ID number has 18 characters (or 15), not {len(value)}", length=len(value)
+        )
+    if not _is_digits(value[:17]) or not (_is_digits(value[17]) or value[17] == "X"):
+        raise IdNumberError("characters", "an ID number is 17 digits and a digit or X")
     born = _birth_date(value[6:14])
     if born.year < 1850 or born > dt.date.today():
-        raise IdNumberError(f"birth date {born.isoformat()} is out of range")
+        raise IdNumberError(
+            "range", f"birth date {born.isoformat()} is out of range", date=born.isoformat()
+        )
     expected = check_character(value[:17])
     if value[17] != expected:
-        raise IdNumberError(f"check character is {value[17]}, expected {expected}")
+        raise IdNumberError(
+            "checksum",
+            f"check character is {value[17]}, expected {expected}",
+            found=value[17],
+            expected=expected,
+        )
     return IdNumber(value)
 
 
