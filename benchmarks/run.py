@@ -138,7 +138,7 @@ def bench_pages(size: str) -> dict[str, object]:
     port = free_port()
     exe = shutil.which("jiandu", path=str(Path(sys.executable).parent)) or "jiandu"
     server = subprocess.Popen(
-        [exe, "serve", "--port", str(port), "--workers", "4", "--threads", "4"],
+        [exe, "serve", "--port", str(port)],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

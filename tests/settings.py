@@ -11,7 +11,7 @@ import tempfile
 os.environ.setdefault("JIANDU_DATA_DIR", tempfile.mkdtemp(prefix="jiandu-test-"))
 os.environ["JIANDU_HTTPS"] = "0"
 
-from jiandu.settings import *  # noqa: E402,F403
+from jiandu.settings import *  # noqa: F403
 
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},

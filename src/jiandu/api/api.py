@@ -4,16 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI, Query
+from ninja import Field, NinjaAPI, Path, Query, Schema, Status
+from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from jiandu import __version__
-from jiandu.accounts import selectors, services
+from jiandu.accounts import permissions, selectors, services
 from jiandu.core.errors import PermissionDenied, ValidationFailed
 
 from .auth import AUTH
-from .schemas import ErrorOut, OrgUnitIn, OrgUnitOut, PersonDetailOut, PersonIn, PersonOut, PostOut
+from .schemas import (
+    ID_MAX,
+    NO_NUL,
+    ErrorOut,
+    OrgUnitIn,
+    OrgUnitOut,
+    PersonDetailOut,
+    PersonIn,
+    PersonOut,
+    PostOut,
+)
 
 api = NinjaAPI(
     title="jiandu API",
@@ -36,23 +48,48 @@ def _invalid(request: HttpRequest, exc: ValidationFailed) -> HttpResponse:
     )
 
 
-@api.get("/org-units", response=list[OrgUnitOut], tags=["org units"])
-@paginate(LimitOffsetPagination)
-def list_org_units(request: HttpRequest, parent_id: int | None = None) -> Any:
+@api.exception_handler(ValidationError)
+def _malformed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """Malformed input answers in the same shape as a refused one: {field: message}."""
+    errors: dict[str, str] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ())]
+        field = loc[2:] if loc[1:2] == ["payload"] else loc[1:]
+        errors.setdefault(".".join(field) or (loc[0] if loc else "input"), error.get("msg", ""))
+    return api.create_response(request, {"detail": "invalid input", "errors": errors}, status=422)
+
+
+# Every operation may answer 400 (unreadable body), 403 (refused, or not found) and 422
+# (invalid input).
+REFUSALS = {400: ErrorOut, 403: ErrorOut, 422: ErrorOut}
+
+
+class Pages(LimitOffsetPagination):
+    """Limit and offset with upper bounds, so no value overflows the database's integers."""
+
+    class Input(Schema):
+        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=500)
+        offset: int = Field(0, ge=0, le=1_000_000_000)
+
+
+@api.get("/org-units", response={200: list[OrgUnitOut], **REFUSALS}, tags=["org units"])
+@paginate(Pages)
+def list_org_units(
+    request: HttpRequest, parent_id: int | None = Query(None, ge=1, le=ID_MAX)
+) -> Any:
+    permissions.require(request.user, "orgunit.view")
     qs = selectors.org_units(request.user)
     if parent_id is not None:
         qs = qs.filter(parent_id=parent_id)
     return qs
 
 
-@api.get("/org-units/{unit_id}", response={200: OrgUnitOut, 403: ErrorOut}, tags=["org units"])
-def get_org_unit(request: HttpRequest, unit_id: int) -> Any:
+@api.get("/org-units/{unit_id}", response={200: OrgUnitOut, **REFUSALS}, tags=["org units"])
+def get_org_unit(request: HttpRequest, unit_id: int = Path(..., ge=1, le=ID_MAX)) -> Any:
     return selectors.org_unit(request.user, unit_id)
 
 
-@api.post(
-    "/org-units", response={201: OrgUnitOut, 403: ErrorOut, 422: ErrorOut}, tags=["org units"]
-)
+@api.post("/org-units", response={201: OrgUnitOut, **REFUSALS}, tags=["org units"])
 def create_org_unit(request: HttpRequest, payload: OrgUnitIn) -> Any:
     parent = None
     if payload.parent_id is not None:
@@ -65,7 +102,7 @@ def create_org_unit(request: HttpRequest, payload: OrgUnitIn) -> Any:
         kind=payload.kind,
         parent=parent,
     )
-    return 201, unit
+    return Status(201, unit)
 
 
 def _post_out(post: Any) -> PostOut:
@@ -81,20 +118,19 @@ def _post_out(post: Any) -> PostOut:
     )
 
 
-@api.get("/people", response=list[PersonOut], tags=["people"])
-@paginate(LimitOffsetPagination)
+@api.get("/people", response={200: list[PersonOut], **REFUSALS}, tags=["people"])
+@paginate(Pages)
 def list_people(
     request: HttpRequest,
-    q: str = "",
-    org_unit_id: int | None = Query(None),
+    q: str = Query("", pattern=NO_NUL),
+    org_unit_id: int | None = Query(None, ge=1, le=ID_MAX),
 ) -> Any:
+    permissions.require(request.user, "person.view")
     org = selectors.org_unit(request.user, org_unit_id) if org_unit_id is not None else None
     return selectors.people(request.user, query=q[:100], org=org)
 
 
-@api.get("/people/{person_id}", response={200: PersonDetailOut, 403: ErrorOut}, tags=["people"])
-def get_person(request: HttpRequest, person_id: int) -> Any:
-    person = selectors.person(request.user, person_id)
+def _person_out(person: Any, posts: Any) -> PersonDetailOut:
     return PersonDetailOut(
         id=person.pk,
         name=person.name,
@@ -102,22 +138,20 @@ def get_person(request: HttpRequest, person_id: int) -> Any:
         gender=person.gender,
         birth_date=person.birth_date,
         id_number=person.id_number,
-        posts=[_post_out(p) for p in selectors.posts_of(request.user, person)],
+        posts=[_post_out(p) for p in posts],
     )
 
 
-@api.post("/people", response={201: PersonDetailOut, 403: ErrorOut, 422: ErrorOut}, tags=["people"])
+@api.get("/people/{person_id}", response={200: PersonDetailOut, **REFUSALS}, tags=["people"])
+def get_person(request: HttpRequest, person_id: int = Path(..., ge=1, le=ID_MAX)) -> Any:
+    person = selectors.person(request.user, person_id)
+    return _person_out(person, selectors.posts_of(request.user, person))
+
+
+@api.post("/people", response={201: PersonDetailOut, **REFUSALS}, tags=["people"])
 def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     unit = selectors.org_unit(request.user, payload.org_unit_id)
     data = payload.dict()
     data.pop("org_unit_id")
     person = services.create_person(actor=request.user, org_unit=unit, **data)
-    return 201, PersonDetailOut(
-        id=person.pk,
-        name=person.name,
-        name_latin=person.name_latin,
-        gender=person.gender,
-        birth_date=person.birth_date,
-        id_number=person.id_number,
-        posts=[_post_out(p) for p in person.posts.select_related("org_unit")],
-    )
+    return Status(201, _person_out(person, person.posts.select_related("org_unit")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import click
@@ -58,9 +59,12 @@ def _serve(host: str, port: int, workers: int, threads: int) -> None:
 _host = click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 _port = click.option("--port", default=8000, show_default=True, help="Port to listen on.")
 _workers = click.option(
-    "--workers", default=2, show_default=True, help="Worker processes (about one per core)."
+    "--workers",
+    default=min(2 * (os.cpu_count() or 1) + 1, 9),
+    show_default=True,
+    help="Worker processes (twice the cores plus one).",
 )
-_threads = click.option("--threads", default=8, show_default=True, help="Threads per worker.")
+_threads = click.option("--threads", default=4, show_default=True, help="Threads per worker.")
 
 
 @click.command()
