@@ -401,3 +401,24 @@ def test_grants_are_cached_until_forgotten(world: World, make_user: Callable) ->
     assert permissions.can(leader, "orgunit.view", world.a)  # cached on this object
     permissions.forget(leader)
     assert not permissions.can(leader, "orgunit.view", world.a)
+
+
+@pytest.mark.django_db
+def test_global_only_actions_need_a_global_grant(make_user: Any, client: Any) -> None:
+    """A role with account.manage or audit.view given for one org unit opens nothing:
+    the accounts and the audit trail span the whole installation."""
+    unit = OrgUnit.objects.create(code="G-1", name_zh="单位", kind="enterprise", path="/x/")
+    unit.path = f"/{unit.pk}/"
+    unit.save()
+    admin = make_user("scoped-admin", role="system_admin", org=unit)
+    auditor = make_user("scoped-auditor", role="auditor", org=unit)
+    for user, action in ((admin, "account.manage"), (auditor, "audit.view")):
+        assert action not in permissions.actions_of(user)
+        assert not permissions.can(user, action)
+        with pytest.raises(PermissionDenied):
+            permissions.require_global(user, action)
+    client.force_login(admin)
+    home = client.get("/")
+    assert home.status_code == 200
+    assert 'data-nav="users"' not in home.content.decode()
+    assert client.get("/manage/users/").status_code == 403

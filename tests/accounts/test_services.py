@@ -566,6 +566,25 @@ def test_assign_role_refusals(setup: Setup, make_user: Callable) -> None:
         services.revoke_assignment(actor=setup.office, assignment=assignment)
 
 
+def test_the_administrator_cannot_widen_their_own_rights(setup: Setup) -> None:
+    """Separation of duties: no role for one's own account, and no case-reading action
+    on a role that manages accounts."""
+    with changes_nothing(ValidationFailed) as info:
+        services.assign_role(
+            actor=setup.admin, user=setup.admin, role=Role.objects.get(code="office")
+        )
+    assert "user" in info.value.errors
+    admin_role = Role.objects.get(code="system_admin")
+    with changes_nothing(ValidationFailed) as info:
+        services.update_role(
+            actor=setup.admin,
+            role=admin_role,
+            actions=["account.manage", "orgunit.view", "person.view"],
+        )
+    assert "actions" in info.value.errors
+    assert not permissions.can(setup.admin, "person.view")
+
+
 def test_update_role(setup: Setup) -> None:
     role = Role.objects.get(code="analyst")
     before = list(role.actions)

@@ -47,6 +47,10 @@ ACTIONS: dict[str, Any] = {
 }
 
 
+# Actions that only a global grant gives: the whole set of accounts, the whole trail.
+GLOBAL_ONLY = frozenset({"account.manage", "audit.view"})
+
+
 def register_actions(actions: dict[str, Any]) -> None:
     ACTIONS.update(actions)
 
@@ -120,11 +124,16 @@ def forget(actor: Any) -> None:
 
 
 def actions_of(actor: Any) -> set[str]:
-    """Every action the actor holds somewhere."""
+    """Every action the actor holds somewhere (global-only actions: globally)."""
     out: set[str] = set()
     for g in grants(actor):
-        out |= g.actions
+        out |= g.actions if g.scope_kind == "global" else g.actions - GLOBAL_ONLY
     return out
+
+
+def has_global(actor: Any, action: str) -> bool:
+    """True when a global grant gives the action."""
+    return any(g.scope_kind == "global" and action in g.actions for g in grants(actor))
 
 
 def has_any(actor: Any, action: str) -> bool:
@@ -204,8 +213,8 @@ def get_or_deny(actor: Any, action: str, queryset: models.QuerySet[M], pk: Any) 
 
 
 def require_global(actor: Any, action: str) -> None:
-    """Account administration is never scoped: it needs a global grant."""
-    if not any(g.scope_kind == "global" and action in g.actions for g in grants(actor)):
+    """Account administration and the audit trail are never scoped: a global grant."""
+    if not has_global(actor, action):
         raise PermissionDenied(action)
 
 

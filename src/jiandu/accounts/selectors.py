@@ -29,26 +29,29 @@ class TreeNode:
 
 
 def org_tree(actor: Any) -> list[TreeNode]:
-    """The visible org units as a forest in depth-first order, flat, so that a page
-    renders it in one loop; a unit whose parent is hidden starts a tree of its own."""
-    units = list(
-        org_units(actor).order_by("path").annotate(people=Count("posts__person", distinct=True))
-    )
+    """The visible org units as a forest in depth-first order, siblings by code, flat, so
+    that a page renders it in one loop; a unit whose parent is hidden starts a tree."""
+    units = list(org_units(actor).annotate(people=Count("posts__person", distinct=True)))
     visible = {u.pk for u in units}
+    children: dict[int | None, list[OrgUnit]] = {}
+    for unit in units:
+        parent = unit.parent_id if unit.parent_id in visible else None
+        children.setdefault(parent, []).append(unit)
+    for siblings in children.values():
+        siblings.sort(key=lambda u: u.code)
     # get_FOO_display() on lazy labels costs a translation per call; one lookup per kind.
     kind_labels = {value: str(label) for value, label in OrgUnit.Kind.choices}
     nodes: list[TreeNode] = []
-    level_of: dict[int, int] = {}
-    for unit in units:
-        level = level_of[unit.parent_id] + 1 if unit.parent_id in visible else 0
-        level_of[unit.pk] = level
-        nodes.append(
-            TreeNode(unit, people=unit.people, level=level, kind_label=kind_labels[unit.kind])
-        )
-    for i, node in enumerate(nodes):
+    stack = [(root, 0) for root in reversed(children.get(None, []))]
+    while stack:
+        node, level = stack.pop()
+        people = getattr(node, "people", 0)
+        nodes.append(TreeNode(node, people=people, level=level, kind_label=kind_labels[node.kind]))
+        stack += [(child, level + 1) for child in reversed(children.get(node.pk, []))]
+    for i, item in enumerate(nodes):
         following = nodes[i + 1].level if i + 1 < len(nodes) else 0
-        node.has_children = following > node.level
-        node.closes = range(max(0, node.level - following))
+        item.has_children = following > item.level
+        item.closes = range(max(0, item.level - following))
     return nodes
 
 

@@ -35,6 +35,8 @@ POST_FIELDS = (
     "end_date",
 )
 USER_FIELDS = ("username", "display_name", "email", "is_active", "person")
+# What a role that manages accounts may carry (DOMAIN.md: no access to case content).
+ADMIN_ACTIONS = frozenset({"account.manage", "orgunit.view"})
 ROLE_FIELDS = ("name_zh", "name_en", "description_zh", "description_en", "actions", "requires_otp")
 
 
@@ -443,6 +445,9 @@ def assign_role(
     valid_until: dt.date | None = None,
 ) -> RoleAssignment:
     permissions.require_global(actor, "account.manage")
+    if user.pk == actor.pk:
+        # Separation of duties: an administrator cannot widen their own rights.
+        raise ValidationFailed({"user": _("You cannot give a role to your own account.")})
     if org_unit is not None and scoped_object is not None:
         raise ValidationFailed({"scope": _("Choose an org unit or an object, not both.")})
     if valid_from and valid_until and valid_until < valid_from:
@@ -504,6 +509,15 @@ def update_role(*, actor: Any, role: Role, **fields: Any) -> Role:
         if bad:
             raise ValidationFailed({"actions": _("Unknown actions: %(a)s") % {"a": ", ".join(bad)}})
         fields["actions"] = sorted(set(fields["actions"]))
+        if "account.manage" in fields["actions"] and set(fields["actions"]) - ADMIN_ACTIONS:
+            raise ValidationFailed(
+                {
+                    "actions": _(
+                        "A role that manages accounts may only also view the org tree: "
+                        "whoever administers accounts does not read case content."
+                    )
+                }
+            )
     role = Role.objects.select_for_update().get(pk=role.pk)
     before = audit.snapshot(role, ROLE_FIELDS)
     for name, value in fields.items():

@@ -65,10 +65,7 @@ def org_tree(request: AuthedRequest) -> HttpResponse:
         {
             "nodes": nodes,
             "expand_roots": sum(1 for n in nodes if n.level == 0) < 8,
-            "can_create_root": any(
-                g.scope_kind == "global" and "orgunit.manage" in g.actions
-                for g in permissions.grants(request.user)
-            ),
+            "can_create_root": permissions.has_global(request.user, "orgunit.manage"),
         },
     )
 
