@@ -148,3 +148,25 @@ def test_console_listener_catches_a_csp_violation(
     assert any("Content Security Policy" in line for line in browser_log.console), (
         browser_log.problems()
     )
+
+
+def test_the_auditor_sees_the_activity_chart(
+    page: Any, live_server: Any, browser_log: BrowserLog
+) -> None:
+    """ECharts, vendored, draws the auditor's events-per-day chart under the CSP."""
+    from playwright.sync_api import expect
+
+    from jiandu import demo
+
+    demo.load()
+    page.goto(f"{live_server.url}/accounts/login/?next=/audit/")
+    page.fill("#id_username", "auditor")
+    page.fill("#id_password", settings.JIANDU["DEMO_PASSWORD"])
+    with page.expect_navigation():
+        page.locator(".jd-login-card form[action='/accounts/login/'] button[type=submit]").click()
+    expect(page).to_have_url(f"{live_server.url}/audit/")
+    chart = page.locator("[data-chart='stacked-days']")
+    expect(chart.locator("canvas")).to_have_count(1)
+    box = chart.bounding_box()
+    assert box is not None and box["width"] > 300 and box["height"] > 150
+    assert browser_log.problems() == []

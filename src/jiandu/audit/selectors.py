@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from jiandu.accounts import permissions
 
@@ -53,3 +56,27 @@ def own_activity(actor: Any, *, limit: int = 10) -> list[AuditEvent]:
 def verifications(actor: Any, *, limit: int = 10) -> list[Verification]:
     permissions.require_global(actor, "audit.view")
     return list(Verification.objects.all()[:limit])
+
+
+def daily_counts(actor: Any, *, days: int = 30) -> dict[str, Any]:
+    """Events per day and kind over the last `days` days, for the auditor's chart: a
+    sudden rise of reads or failed sign-ins is worth a look."""
+    permissions.require_global(actor, "audit.view")
+    today = timezone.localdate()
+    first = today - dt.timedelta(days=days - 1)
+    start = timezone.make_aware(dt.datetime.combine(first, dt.time.min))
+    rows = (
+        AuditEvent.objects.filter(occurred_at__gte=start)
+        .annotate(day=TruncDate("occurred_at"))
+        .values("day", "kind")
+        .annotate(n=Count("seq"))
+    )
+    counts = {(r["day"], r["kind"]): r["n"] for r in rows}
+    dates = [first + dt.timedelta(days=i) for i in range(days)]
+    return {
+        "days": [d.isoformat() for d in dates],
+        "series": [
+            {"kind": kind, "name": str(label), "data": [counts.get((d, kind), 0) for d in dates]}
+            for kind, label in AuditEvent.Kind.choices
+        ],
+    }

@@ -32,6 +32,7 @@ def event_list(request: AuthedRequest) -> HttpResponse:
             "kinds": AuditEvent.Kind.choices,
             "actions": selectors.action_names(request.user),
             "verifications": selectors.verifications(request.user, limit=5),
+            "daily": selectors.daily_counts(request.user),
         },
     )
 
