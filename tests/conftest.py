@@ -28,6 +28,15 @@ def make_user(db: Any) -> Callable[..., Any]:
     return make
 
 
+# The data migrations, in migration order, whose rows a flush removes.
+SEED_MIGRATIONS = [
+    ("jiandu.accounts.migrations.0002_roles", "add_roles"),
+    ("jiandu.audit.migrations.0002_chain_head", "create_head"),
+    ("jiandu.inspections.migrations.0002_taxonomy", "add"),
+    ("jiandu.inspections.migrations.0003_role_actions", "add"),
+]
+
+
 @pytest.fixture(autouse=True)
 def _seed_data_after_flush(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush every table, including the rows data migrations made
@@ -43,5 +52,5 @@ def _seed_data_after_flush(request: pytest.FixtureRequest) -> None:
     from django.apps import apps
 
     request.getfixturevalue("transactional_db")
-    importlib.import_module("jiandu.accounts.migrations.0002_roles").add_roles(apps, None)
-    importlib.import_module("jiandu.audit.migrations.0002_chain_head").create_head(apps, None)
+    for module, function in SEED_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -75,6 +76,7 @@ INSTALLED_APPS = [
     "jiandu.core",
     "jiandu.accounts",
     "jiandu.audit",
+    "jiandu.inspections",
 ]
 
 MIDDLEWARE = [
@@ -234,6 +236,22 @@ LOGGING = {
 }
 
 # Domain settings (installation may change them).
-JIANDU = {
+JIANDU: dict[str, Any] = {
     "DEMO_PASSWORD": os.environ.get("JIANDU_DEMO_PASSWORD", "Jiandu-demo-2026"),
+    # The rectification report is due this many months after one-to-one feedback.
+    "RECTIFICATION_MONTHS": int(os.environ.get("JIANDU_RECTIFICATION_MONTHS", "2")),
+    # Evidence files: largest size and the types accepted (extension: content type).
+    "EVIDENCE_MAX_BYTES": int(os.environ.get("JIANDU_EVIDENCE_MAX_MB", "50")) * 1024 * 1024,
+    "EVIDENCE_TYPES": {
+        ".pdf": "application/pdf",
+        ".doc": "application/msword",
+        ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".xls": "application/vnd.ms-excel",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".jpg": "image/jpeg",
+        ".jpeg": "image/jpeg",
+        ".png": "image/png",
+        ".txt": "text/plain",
+        ".ofd": "application/ofd",
+    },
 }

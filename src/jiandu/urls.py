@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 from django.views.i18n import set_language
 
 from jiandu.accounts import auth_views
@@ -40,6 +40,8 @@ urlpatterns = [
     ),
     path("manage/roles/", accounts.roles, name="roles"),
     path("manage/roles/<int:pk>/", accounts.role_edit, name="role_edit"),
+    # inspection rounds
+    path("inspections/", include("jiandu.inspections.urls")),
     # audit trail
     path("audit/", audit.event_list, name="audit_events"),
     path("audit/<int:seq>/", audit.event_detail, name="audit_event"),

@@ -12,6 +12,10 @@ from . import permissions
 # (url name, label, action that shows it)
 SECTIONS: list[tuple[str, Any, str | None]] = [
     ("home", _("My work"), None),
+    ("rounds", _("Inspection rounds"), "round.view"),
+    ("common_problems", _("Common problems"), "round.analytics"),
+    ("my_feedback", _("Feedback to my unit"), "feedback.view_delivered"),
+    ("transfers", _("Transfers"), "transfer.view"),
     ("org_tree", _("Organizations"), "orgunit.view"),
     ("people", _("People"), "person.view"),
     ("users", _("Accounts"), "account.manage"),

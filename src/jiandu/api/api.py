@@ -155,3 +155,14 @@ def create_person(request: HttpRequest, payload: PersonIn) -> Any:
     data.pop("org_unit_id")
     person = services.create_person(actor=request.user, org_unit=unit, **data)
     return Status(201, _person_out(person, person.posts.select_related("org_unit")))
+
+
+def _routers() -> None:
+    from . import inspections_findings, inspections_planning, inspections_reporting
+
+    api.add_router("/inspections", inspections_planning.router)
+    api.add_router("/inspections", inspections_findings.router)
+    api.add_router("/inspections", inspections_reporting.router)
+
+
+_routers()
