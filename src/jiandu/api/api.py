@@ -12,7 +12,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 
 from jiandu import __version__
 from jiandu.accounts import permissions, selectors, services
-from jiandu.core.errors import PermissionDenied, ValidationFailed
+from jiandu.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 
 from .auth import AUTH
 from .schemas import (
@@ -39,6 +39,13 @@ api = NinjaAPI(
 @api.exception_handler(PermissionDenied)
 def _denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
     return api.create_response(request, {"detail": "not permitted", "errors": {}}, status=403)
+
+
+@api.exception_handler(InvalidTransition)
+def _transition(request: HttpRequest, exc: InvalidTransition) -> HttpResponse:
+    return api.create_response(
+        request, {"detail": str(exc), "errors": {"state": str(exc)}}, status=422
+    )
 
 
 @api.exception_handler(ValidationFailed)

@@ -199,7 +199,7 @@ class _Loader:
             self.staff(dep, DEPARTMENT_POSTS)
 
     def accounts(self) -> None:
-        password = settings.JIANDU["DEMO_PASSWORD"]
+        password: str = settings.JIANDU["DEMO_PASSWORD"]
         for spec in ACCOUNTS:
             role = Role.objects.get(code=spec.role)
             user = User.objects.filter(username=spec.username).first()
