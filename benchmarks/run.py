@@ -122,6 +122,10 @@ def pages_for(client: Client) -> list[str]:
             "users": ["/manage/users/"],
             "roles": ["/manage/roles/"],
             "audit_events": ["/audit/"],
+            "rounds": ["/inspections/", "/inspections/findings/", "/api/inspections/rounds"],
+            "common_problems": ["/inspections/common-problems/"],
+            "my_feedback": ["/inspections/my-feedback/"],
+            "transfers": ["/inspections/transfers/"],
         }.get(name, [])
     if "/org/" in pages:
         _, data, _ = client.request("GET", "/api/org-units?limit=3")
@@ -130,6 +134,18 @@ def pages_for(client: Client) -> list[str]:
         _, data, _ = client.request("GET", "/api/people?limit=2")
         for p in json.loads(data)["items"]:
             pages += [f"/people/{p['id']}/", f"/api/people/{p['id']}"]
+    if "/inspections/" in pages:
+        _, rounds, _ = client.request("GET", "/inspections/")
+        for round_path in sorted(set(re.findall(rb'href="(/inspections/rounds/\d+/)"', rounds)))[
+            :1
+        ]:
+            pages.append(round_path.decode())
+            _, overview, _ = client.request("GET", round_path.decode())
+            targets = sorted(set(re.findall(rb'href="(/inspections/targets/\d+/)"', overview)))
+            pages += [t.decode() for t in targets[:2]]
+        _, listing, _ = client.request("GET", "/inspections/findings/")
+        findings = sorted(set(re.findall(rb'href="(/inspections/findings/\d+/)"', listing)))
+        pages += [f.decode() for f in findings[:2]]
     return pages
 
 

@@ -7,8 +7,13 @@ the row's status (200, a 302 after a successful POST, 201 for an API creation), 
 account gets 403. API rows run twice: with the browser session and with a bearer token.
 Anonymous visitors are sent to the sign-in page (pages) or get 401 (API).
 
-Guard tests fail when a URL pattern or an API operation is missing from the table, and when
-a role has no demo account, so a new page cannot ship without its row.
+The rows of the inspection module live in `tests/test_access_matrix_inspections.py`
+(`ROWS`, with `objects()` adding what they need to the demo); they run here, on the same
+demo installation, and the guards count them. Each test runs in its own transaction inside
+the module's, so a row that changes something does so for one account only.
+
+Guard tests fail when a URL pattern or an API operation is missing from either table, and
+when a role has no demo account, so a new page cannot ship without its row.
 """
 
 from __future__ import annotations
@@ -21,7 +26,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from django.db import transaction
+from django.conf import settings
+from django.db import connection, transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 
@@ -44,6 +50,7 @@ ORG_MANAGERS = frozenset({"office"})
 ADMINS = frozenset({"admin"})
 AUDITORS = frozenset({"auditor"})
 
+INSPECTIONS = "tests/test_access_matrix_inspections.py"  # the inspection module's rows
 LOGIN = "/accounts/login/"
 LOGIN_REQUIRED = f"{LOGIN}?next="  # where login_required sends a visitor
 
@@ -61,6 +68,7 @@ class Row:
     anonymous: int | None = None  # None: 302 to sign-in (pages) or 401 (API)
     logs: str = ""  # the audit event an allowed request writes (proof that it took effect)
     note: str = ""
+    upload: str = ""  # send a small PDF in this file field (multipart instead of JSON)
 
     @property
     def is_api(self) -> bool:
@@ -274,7 +282,24 @@ ROWS = [
     Row("/api/people/{person_out}", PEOPLE_GLOBAL, logs="read"),
 ]
 
-API_ROWS = [r for r in ROWS if r.is_api]
+
+def all_rows() -> list[Row]:
+    """This module's rows and those of the inspection module."""
+    from tests.test_access_matrix_inspections import ROWS as INSPECTION_ROWS
+
+    return [*ROWS, *INSPECTION_ROWS]
+
+
+def api_rows() -> list[Row]:
+    return [r for r in all_rows() if r.is_api]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize `row` with every row (the API rows only, for bearer tokens). A hook
+    rather than a decorator: the inspection module imports `Row` from here."""
+    if "row" in metafunc.fixturenames:
+        rows = api_rows() if metafunc.function is test_matrix_bearer_token else all_rows()
+        metafunc.parametrize("row", rows, ids=[r.id for r in rows])
 
 
 # --- the demo installation, loaded once for the module and rolled back afterwards ---------
@@ -286,6 +311,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
     from jiandu.accounts.models import OrgUnit, Post, Role, RoleAssignment, User
     from jiandu.audit.models import AuditEvent
     from jiandu.demo import load
+    from tests.test_access_matrix_inspections import objects
 
     with django_db_blocker.unblock(), transaction.atomic():
         load()
@@ -303,6 +329,13 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
             )
             for username in USERNAMES
         }
+        # One signed-in session per account, made once: each test sends its cookie
+        # (signing in for each of the thousands of tests would cost more than the request).
+        sessions = {}
+        for username in USERNAMES:
+            signed_in = Client()
+            signed_in.force_login(User.objects.get(username=username))
+            sessions[username] = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
         member = User.objects.get(username="member")
         ids = {
             "soe01": unit["SOE-01"],
@@ -314,12 +347,21 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
             "person_out": first_post("SOE-02").person_id,
             "post_sub": first_post("SOE-01-1").pk,
             "member": member.pk,
-            "member_assignment": RoleAssignment.objects.get(user=member).pk,
+            # the org-unit grant of the demo account (the demo also puts member on team 1)
+            "member_assignment": RoleAssignment.objects.get(
+                user=member, scope_kind=RoleAssignment.ScopeKind.ORG_UNIT
+            ).pk,
             "analyst_role": Role.objects.get(code="analyst").pk,
             "audit_seq": AuditEvent.objects.filter(action="demo.load").get().seq,
             "office_token": tokens["office"][0].pk,
             "raw_tokens": {username: raw for username, (_token, raw) in tokens.items()},
+            "sessions": sessions,
         }
+        ids.update(objects())
+        # Check the deferred foreign keys of all this now, in the module's transaction:
+        # PostgreSQL would otherwise check them again at the end of every test (the
+        # checks fired in a rolled-back savepoint count as not done).
+        connection.check_constraints()
         yield ids
         transaction.set_rollback(True)
 
@@ -332,16 +374,38 @@ def _fill(value: Any, ids: dict[str, Any]) -> Any:
     return value
 
 
+PDF = b"%PDF-1.4\n%matrix\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def pdf(name: str = "matrix.pdf") -> Any:
+    """A small valid PDF upload (evidence)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+
+def _json(data: dict[str, Any]) -> dict[str, Any]:
+    """Ids as JSON numbers: keys ending in _id, and lists under keys ending in _ids."""
+    out = dict(data)
+    for key, value in data.items():
+        if key.endswith("_id"):
+            out[key] = int(value)
+        elif key.endswith("_ids"):
+            out[key] = [int(v) for v in value]
+    return out
+
+
 def _send(client: Client, row: Row, ids: dict[str, Any], **extra: Any) -> Any:
     path = row.path.format_map(ids)
     data = {k: _fill(v, ids) for k, v in row.data.items()}
     if row.method == "GET":
         return client.get(path, **extra)
+    if row.upload:
+        data[row.upload] = pdf()
+        return client.post(path, data, **extra)
     if row.is_api:
-        for key in ("parent_id", "org_unit_id"):
-            if key in data:
-                data[key] = int(data[key])
-        return client.post(path, data, content_type="application/json", **extra)
+        send = getattr(client, row.method.lower())
+        return send(path, _json(data), content_type="application/json", **extra)
     return client.post(path, data, **extra)
 
 
@@ -372,11 +436,8 @@ def _describe(response: Any) -> str:
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", USERNAMES)
-@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_matrix_session(demo: dict[str, Any], client: Client, row: Row, username: str) -> None:
-    from jiandu.accounts.models import User
-
-    client.force_login(User.objects.get(username=username))
+    client.cookies[settings.SESSION_COOKIE_NAME] = demo["sessions"][username]
     since = _last_seq()
     response = _send(client, row, demo)
     assert response.status_code == row.expected(username), _describe(response)
@@ -387,7 +448,6 @@ def test_matrix_session(demo: dict[str, Any], client: Client, row: Row, username
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("username", USERNAMES)
-@pytest.mark.parametrize("row", API_ROWS, ids=[r.id for r in API_ROWS])
 def test_matrix_bearer_token(demo: dict[str, Any], client: Client, row: Row, username: str) -> None:
     token = demo["raw_tokens"][username]
     since = _last_seq()
@@ -397,7 +457,6 @@ def test_matrix_bearer_token(demo: dict[str, Any], client: Client, row: Row, use
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("row", ROWS, ids=[r.id for r in ROWS])
 def test_matrix_anonymous(demo: dict[str, Any], client: Client, row: Row) -> None:
     since = _last_seq()
     response = _send(client, row, demo)
@@ -433,6 +492,27 @@ def test_refusals_change_nothing(demo: dict[str, Any], client: Client) -> None:
     assert AuditEvent.objects.count() == before
 
 
+@pytest.mark.django_db
+def test_a_receiving_body_sees_only_what_was_sent_to_it(
+    demo: dict[str, Any], client: Client
+) -> None:
+    """The functional department DEP-01 was itself inspected in the demo round, and a clue
+    about its leaders went to the commission: the department sees the sector problems
+    sent to it, never that clue (the statuses of the matrix cannot show this)."""
+    from jiandu.inspections.models import Transfer
+
+    about_dep01 = Transfer.objects.filter(kind="clue", target__org_unit_id=demo["dep01"])
+    assert about_dep01.exclude(receiver_unit_id=demo["dep01"]).exists()
+    client.cookies[settings.SESSION_COOKIE_NAME] = demo["sessions"]["sector"]
+    listed = client.get("/api/inspections/transfers?limit=500").json()["items"]
+    assert listed
+    assert {t["receiver_unit_id"] for t in listed} == {demo["dep01"]}
+    page = client.get("/inspections/transfers/")
+    assert page.status_code == 200
+    for transfer in about_dep01:
+        assert transfer.summary not in page.content.decode()
+
+
 # --- guards: the matrix covers every URL pattern, API operation and role ------------------
 
 
@@ -450,9 +530,9 @@ def _route_of(row: Row) -> str:
 
 
 def test_every_url_pattern_is_in_the_matrix() -> None:
-    covered = {_route_of(row) for row in ROWS}
+    covered = {_route_of(row) for row in all_rows()}
     missing = sorted(set(_routes(get_resolver().url_patterns)) - covered)
-    assert not missing, f"add these URL patterns to ROWS in {__file__}: {missing}"
+    assert not missing, f"add these URL patterns to ROWS here or in {INSPECTIONS}: {missing}"
 
 
 def test_every_api_operation_is_in_the_matrix() -> None:
@@ -461,11 +541,12 @@ def test_every_api_operation_is_in_the_matrix() -> None:
     paths = api.get_openapi_schema(path_prefix="/api/")["paths"]
     operations = {(method.upper(), path) for path, ops in paths.items() for method in ops}
     covered = {
-        (row.method, "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", _route_of(row))) for row in API_ROWS
+        (row.method, "/" + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", _route_of(row)))
+        for row in api_rows()
     }
     missing = sorted(operations - covered)
     assert operations
-    assert not missing, f"add these API operations to ROWS in {__file__}: {missing}"
+    assert not missing, f"add these API operations to ROWS here or in {INSPECTIONS}: {missing}"
 
 
 @pytest.mark.django_db

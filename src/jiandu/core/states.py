@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.db import models
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from .errors import InvalidTransition
@@ -26,7 +27,7 @@ def apply(obj: models.Model, field: str, table: Table, target: str) -> str:
         raise InvalidTransition(
             _("%(object)s cannot go from “%(current)s” to “%(target)s”.")
             % {
-                "object": obj._meta.verbose_name,
+                "object": capfirst(obj._meta.verbose_name),
                 "current": choices.get(current, current),
                 "target": choices.get(target, target),
             }

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
 from jiandu.accounts.models import OrgUnit, Person, Post, Role, RoleAssignment, User
 from jiandu.audit import services as audit
 
+from .inspections import RoundSummary, load_round
 from .names import (
     DEPARTMENTS,
     INTERNAL,
@@ -86,6 +88,7 @@ class Summary:
     units: int = 0
     people: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
+    round: RoundSummary = field(default_factory=RoundSummary)
 
     def describe(self) -> str:
         lines = [
@@ -96,6 +99,7 @@ class Summary:
             f"{'account':<12} {'role':<40} scope",
         ]
         lines += [f"{u:<12} {r:<40} {s}" for u, r, s in self.accounts]
+        lines += ["", self.round.describe()]
         return "\n".join(lines)
 
 
@@ -200,12 +204,14 @@ class _Loader:
 
     def accounts(self) -> None:
         password: str = settings.JIANDU["DEMO_PASSWORD"]
+        hashed = ""  # one (slow) hash of the shared demo password for every new account
         for spec in ACCOUNTS:
             role = Role.objects.get(code=spec.role)
             user = User.objects.filter(username=spec.username).first()
             if user is None:
                 user = User(username=spec.username, display_name=spec.display_name)
-                user.set_password(password)
+                hashed = hashed or make_password(password)
+                user.password = hashed
                 if spec.person_of:
                     first = (
                         Post.objects.filter(org_unit__code=spec.person_of).order_by("id").first()
@@ -238,9 +244,16 @@ def load() -> Summary:
     loader.organizations()
     loader.accounts()
     summary = loader.summary
+    summary.round = load_round()
     summary.units = OrgUnit.objects.count()
     summary.people = Person.objects.count()
-    if summary.created_units or summary.created_people or summary.created_accounts:
+    new_team_accounts = summary.round.created_accounts
+    if (
+        summary.created_units
+        or summary.created_people
+        or summary.created_accounts
+        or new_team_accounts
+    ):
         audit.record(
             actor=None,
             action="demo.load",
@@ -248,6 +261,7 @@ def load() -> Summary:
                 "org_units": summary.created_units,
                 "people": summary.created_people,
                 "accounts": summary.created_accounts,
+                "team_accounts": new_team_accounts,
             },
         )
     return summary

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from jiandu.accounts.models import OrgUnit, Person
@@ -40,8 +40,8 @@ class Round(models.Model):
     name_zh = models.CharField(_("name (Chinese)"), max_length=200)
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     state = models.CharField(_("stage"), max_length=16, choices=State.choices, default="planning")
-    start_date = models.DateField(_("start date"), null=True, blank=True)
-    end_date = models.DateField(_("end date"), null=True, blank=True)
+    start_date = models.DateField(pgettext_lazy("period", "start date"), null=True, blank=True)
+    end_date = models.DateField(pgettext_lazy("period", "end date"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     scope_org_lookup: ClassVar[str | None] = None
@@ -63,7 +63,7 @@ class Team(models.Model):
     round = models.ForeignKey(
         Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="teams"
     )
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(pgettext_lazy("team", "number"))
     name_zh = models.CharField(_("name (Chinese)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100, blank=True)
 
@@ -173,7 +173,7 @@ class FindingCategory(models.Model):
     name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     parent = models.ForeignKey(
         "self",
-        verbose_name=_("parent"),
+        verbose_name=pgettext_lazy("category", "parent"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -225,7 +225,10 @@ class Finding(models.Model):
         OTHER = "other", _("Other")
 
     target = models.ForeignKey(
-        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="findings"
+        Target,
+        verbose_name=pgettext_lazy("inspection", "target"),
+        on_delete=models.CASCADE,
+        related_name="findings",
     )
     category = models.ForeignKey(
         FindingCategory,
@@ -236,7 +239,7 @@ class Finding(models.Model):
     severity = models.CharField(
         _("severity"), max_length=8, choices=Severity.choices, default="general"
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=300)
     description = models.TextField(_("description"))
     source = models.CharField(_("source"), max_length=12, choices=Source.choices)
     leaders = models.ManyToManyField(
@@ -331,7 +334,7 @@ class Report(models.Model):
     )
     target = models.OneToOneField(
         Target,
-        verbose_name=_("target"),
+        verbose_name=pgettext_lazy("inspection", "target"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -339,7 +342,7 @@ class Report(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default="draft")
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(pgettext_lazy("document", "title"), max_length=300)
     body = models.TextField(_("text"), blank=True)
     suggestions = models.TextField(_("handling suggestions"), blank=True)
     findings = models.ManyToManyField(
@@ -410,7 +413,10 @@ class TargetFeedback(models.Model):
     TRANSITIONS: ClassVar = {"draft": frozenset({"delivered"}), "delivered": frozenset()}
 
     target = models.OneToOneField(
-        Target, verbose_name=_("target"), on_delete=models.CASCADE, related_name="feedback"
+        Target,
+        verbose_name=pgettext_lazy("inspection", "target"),
+        on_delete=models.CASCADE,
+        related_name="feedback",
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default="draft")
     date = models.DateField(_("feedback date"))
@@ -464,7 +470,7 @@ class Transfer(models.Model):
     )
     target = models.ForeignKey(
         Target,
-        verbose_name=_("target"),
+        verbose_name=pgettext_lazy("inspection", "target"),
         null=True,
         blank=True,
         on_delete=models.CASCADE,

@@ -16,6 +16,41 @@
           return { name: s.name, type: "bar", stack: "all", data: s.data };
         })
       });
+    },
+    // {"x": [targets], "y": [categories], "data": [[x, y, count], ...], "max": n}
+    // as a heat map; the container grows with the number of categories.
+    "heatmap": function (chart, data) {
+      var dom = chart.getDom();
+      dom.style.height = Math.max(240, 90 + 26 * data.y.length) + "px";
+      chart.resize();
+      chart.setOption({
+        tooltip: {
+          position: "top",
+          formatter: function (p) {
+            return echarts.format.encodeHTML(data.y[p.value[1]]) + "<br>" +
+              echarts.format.encodeHTML(data.x[p.value[0]]) + ": <b>" + p.value[2] + "</b>";
+          }
+        },
+        grid: { left: 8, right: 16, top: 8, bottom: 70, containLabel: true },
+        xAxis: {
+          type: "category", data: data.x, splitArea: { show: true },
+          axisLabel: { interval: 0, rotate: data.x.length > 6 ? 35 : 0, width: 120, overflow: "truncate" }
+        },
+        yAxis: {
+          type: "category", data: data.y, inverse: true, splitArea: { show: true },
+          axisLabel: { width: 260, overflow: "truncate" }
+        },
+        visualMap: {
+          min: 0, max: Math.max(1, data.max), calculable: true, orient: "horizontal",
+          left: "center", bottom: 0, itemHeight: 120,
+          inRange: { color: ["#fbeaea", "#e07a7a", "#9f1c1c"] }
+        },
+        series: [{
+          type: "heatmap", data: data.data,
+          label: { show: true, formatter: function (p) { return p.value[2] || ""; } },
+          emphasis: { itemStyle: { shadowBlur: 6, shadowColor: "rgba(0, 0, 0, 0.3)" } }
+        }]
+      });
     }
   };
   document.addEventListener("DOMContentLoaded", function () {
