@@ -8,15 +8,10 @@ from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
-
-def _bilingual(zh: str, en: str) -> str:
-    language = get_language() or "zh-hans"
-    if language.startswith("en"):
-        return en or zh
-    return zh or en
+from jiandu.core.text import bilingual
 
 
 class OrgUnit(models.Model):
@@ -63,7 +58,7 @@ class OrgUnit(models.Model):
 
     @property
     def name(self) -> str:
-        return _bilingual(self.name_zh, self.name_en)
+        return bilingual(self.name_zh, self.name_en)
 
     def is_within(self, other: OrgUnit) -> bool:
         return self.path.startswith(other.path)
@@ -181,11 +176,11 @@ class Role(models.Model):
 
     @property
     def name(self) -> str:
-        return _bilingual(self.name_zh, self.name_en)
+        return bilingual(self.name_zh, self.name_en)
 
     @property
     def description(self) -> str:
-        return _bilingual(self.description_zh, self.description_en)
+        return bilingual(self.description_zh, self.description_en)
 
 
 class RoleAssignment(models.Model):

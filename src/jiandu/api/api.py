@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, NinjaAPI, Path, Query, Schema, Status
+from ninja import NinjaAPI, Path, Query, Status
 from ninja.errors import ValidationError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from jiandu import __version__
 from jiandu.accounts import permissions, selectors, services
+from jiandu.api.pagination import Pages
 from jiandu.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 
 from .auth import AUTH
@@ -69,14 +69,6 @@ def _malformed(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 # Every operation may answer 400 (unreadable body), 403 (refused, or not found) and 422
 # (invalid input).
 REFUSALS = {400: ErrorOut, 403: ErrorOut, 422: ErrorOut}
-
-
-class Pages(LimitOffsetPagination):
-    """Limit and offset with upper bounds, so no value overflows the database's integers."""
-
-    class Input(Schema):
-        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 @api.get("/org-units", response={200: list[OrgUnitOut], **REFUSALS}, tags=["org units"])

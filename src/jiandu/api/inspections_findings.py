@@ -9,15 +9,15 @@ module's names, so the annotations must be real types."""
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, File, Path, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from jiandu.accounts import permissions
 from jiandu.accounts.models import Person
+from jiandu.api.pagination import Pages
 from jiandu.core.errors import PermissionDenied, ValidationFailed
 from jiandu.inspections.models import Evidence, Finding, FindingCategory, Target
 from jiandu.inspections.selectors import findings as selectors
@@ -43,14 +43,6 @@ PersonId = Annotated[int, Field(ge=1, le=ID_MAX)]
 StateIn = Literal["draft", "confirmed", "in_report", "fed_back", "withdrawn"]
 SeverityIn = Literal["minor", "general", "serious", "grave"]
 SourceIn = Literal["interview", "documents", "petition", "data_model", "other"]
-
-
-class Pages(LimitOffsetPagination):
-    """The bounds of api.Pages (not imported: api.py imports this module)."""
-
-    class Input(Schema):
-        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 # --- schemas ---------------------------------------------------------------------

@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from jiandu.accounts import permissions
 from jiandu.accounts import selectors as accounts
+from jiandu.api.pagination import Pages
 from jiandu.inspections.models import Round, Target, TeamMember
 from jiandu.inspections.selectors import planning as selectors
 from jiandu.inspections.services import planning as services
@@ -137,14 +137,6 @@ def _target_out(t: Target) -> TargetOut:
         entry_meeting_date=t.entry_meeting_date,
         sources_consulted=list(t.sources_consulted or []),
     )
-
-
-class Pages(LimitOffsetPagination):
-    """The bounds of api.Pages (not imported: api.py imports this module)."""
-
-    class Input(Schema):
-        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 # --- endpoints -------------------------------------------------------------------

@@ -6,14 +6,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from jiandu.accounts import permissions
 from jiandu.accounts.models import OrgUnit
+from jiandu.api.pagination import Pages
 from jiandu.audit import services as audit
 from jiandu.core.errors import PermissionDenied, ValidationFailed
 from jiandu.inspections import documents
@@ -32,14 +32,6 @@ router = Router(tags=["inspection reports, feedback and transfers"])
 REFUSALS = {400: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 ID = Path(..., ge=1, le=ID_MAX)
 AnId = Annotated[int, Field(ge=1, le=ID_MAX)]
-
-
-class Pages(LimitOffsetPagination):
-    """The bounds of api.Pages (not imported: api.py imports this module)."""
-
-    class Input(Schema):
-        limit: int = Field(settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=500)
-        offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
 # --- schemas ---------------------------------------------------------------------

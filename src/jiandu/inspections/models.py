@@ -8,14 +8,11 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from jiandu.accounts.models import OrgUnit, Person
-
-
-def _bilingual(zh: str, en: str) -> str:
-    return (en or zh) if (get_language() or "").startswith("en") else (zh or en)
+from jiandu.core.text import bilingual
 
 
 class Round(models.Model):
@@ -56,7 +53,7 @@ class Round(models.Model):
 
     @property
     def name(self) -> str:
-        return _bilingual(self.name_zh, self.name_en)
+        return bilingual(self.name_zh, self.name_en)
 
 
 class Team(models.Model):
@@ -83,7 +80,7 @@ class Team(models.Model):
 
     @property
     def name(self) -> str:
-        return _bilingual(self.name_zh, self.name_en)
+        return bilingual(self.name_zh, self.name_en)
 
 
 class TeamMember(models.Model):
@@ -192,7 +189,7 @@ class FindingCategory(models.Model):
 
     @property
     def name(self) -> str:
-        return _bilingual(self.name_zh, self.name_en)
+        return bilingual(self.name_zh, self.name_en)
 
 
 class Finding(models.Model):
