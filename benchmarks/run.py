@@ -217,7 +217,7 @@ def bench_pages(size: str) -> dict[str, object]:
     env.pop("DATABASE_URL", None)
     printed = jiandu("demo", "--no-serve", env=env).stdout
     # The demo prints one account a line under its "account role scope" header.
-    table = printed.split("\naccount", 1)[1].splitlines()[1:]
+    table = printed.split("\naccount", 1)[1].split("\n\n", 1)[0].splitlines()[1:]
     usernames = [line.split()[0] for line in table if line.strip()]
     port = free_port()
     exe = shutil.which("jiandu", path=str(Path(sys.executable).parent)) or "jiandu"
