@@ -26,7 +26,9 @@ def test_key_is_model_and_subject_not_version_or_score():
 
 
 def test_round_trip_makes_evidence_plain():
-    hit = make(evidence={"payments": [{"paid_date": dt.date(2024, 5, 3), "amount": Decimal("680.00")}]})
+    hit = make(
+        evidence={"payments": [{"paid_date": dt.date(2024, 5, 3), "amount": Decimal("680.00")}]}
+    )
     data = hit.to_dict()
     assert data["evidence"]["payments"][0] == {"paid_date": "2024-05-03", "amount": "680.00"}
     back = Hit.from_dict(data)
