@@ -9,6 +9,8 @@ import contextlib
 import csv
 import datetime as dt
 import itertools
+import json
+import statistics
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -30,6 +32,10 @@ def read(world: Path, register: str) -> list[dict[str, str]]:
 
 def day(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if text else None
+
+
+def stamp(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
 
 
 def valid(row: dict[str, str], d: dt.date) -> bool:
@@ -337,8 +343,56 @@ class Oracle:
                 hits.add(("E04", "fuel_transaction", t["txn_id"]))
         return hits
 
+    # ---- OCDS red flags, as cardinal-rs's docs/cli/indicators/R/*.md define them --------
+    def r_models(self) -> set[tuple[str, str, str]]:
+        hits = set()
+        diffs: dict[str, float] = {}
+        lines = (self.w / "ocds" / "releases.jsonl").read_text("utf-8").splitlines()
+        for line in lines:
+            r = json.loads(line)
+            ocid, tender = r["ocid"], r.get("tender", {})
+            period = tender.get("tenderPeriod", {})
+            start, end = stamp(period.get("startDate")), stamp(period.get("endDate"))
+            if start and end and (end - start).days < 15:
+                hits.add(("R003", "tender", ocid))
+            bids = [
+                (b["tenderers"][0]["id"], b["value"]["amount"], b["status"], stamp(b["date"]))
+                for b in r.get("bids", {}).get("details", [])
+            ]
+            tenderers = {t for t, _, _, _ in bids}
+            if tender.get("procurementMethod") in ("open", "selective") and len(tenderers) == 1:
+                hits.add(("R018", "tender", ocid))
+            prices: dict[float, set[str]] = defaultdict(set)
+            for t, amount, _, _ in bids:
+                prices[amount].add(t)
+            if any(len(ts) > 1 for ts in prices.values()):
+                hits.add(("R028", "tender", ocid))
+            awards = [a for a in r.get("awards", []) if a.get("status") == "active"]
+            suppliers = {s["id"] for a in awards for s in a["suppliers"]}
+            if end and any(
+                s == "valid" and d and d > end and t in suppliers for t, _, s, d in bids
+            ):
+                hits.add(("R030", "tender", ocid))
+            valid_tenderers = {t for t, _, s, _ in bids if s == "valid"}
+            disqualified = {t for t, _, s, _ in bids if s == "disqualified"} - valid_tenderers
+            if len(valid_tenderers) == 1 and suppliers == valid_tenderers and disqualified:
+                hits.add(("R035", "tender", ocid))
+            submitted = [(a, s) for _, a, s, _ in bids if s in ("valid", "disqualified")]
+            if awards and submitted and min(submitted)[1] == "disqualified":
+                hits.add(("R036", "tender", ocid))
+            valid = sorted((a, t) for t, a, s, _ in bids if s == "valid")
+            if len(awards) == 1 and len(suppliers) == 1 and len(valid) >= 2:
+                (winner,) = suppliers
+                if valid[0][1] == winner:
+                    diffs[ocid] = (valid[1][0] - valid[0][0]) / valid[0][0]
+        if len(diffs) >= 4:
+            q1, _, q3 = statistics.quantiles(diffs.values(), n=4, method="inclusive")
+            fence = q3 + 1.5 * (q3 - q1)
+            hits |= {("R058", "tender", o) for o, d in diffs.items() if d >= fence}
+        return hits
+
     def all(self) -> set[tuple[str, str, str]]:
-        return self.p_models() | self.b_models() | self.e_models()
+        return self.p_models() | self.b_models() | self.e_models() | self.r_models()
 
 
 def years_before(d: dt.date, years: int) -> dt.date:

@@ -177,7 +177,9 @@ def _tender(
     out.row("tenders", tender)
     bids = []
     for i, j in enumerate([winner, *losers]):
-        price = amount if i == 0 else round(amount * (1.03 + 0.12 * unit(seed, h, i)), -2)
+        # losers in disjoint bands (no equal prices), the first 2% to 3.5% above the winner
+        band = 1.02 + 0.02 * (i - 1) + 0.015 * unit(seed, h, i)
+        price = amount if i == 0 else round(amount * band, -2)
         at = dt.datetime.combine(
             deadline - dt.timedelta(days=1 + (h >> (i + 3)) % 5), dt.time(9 + i, 15 * (i % 4))
         )
