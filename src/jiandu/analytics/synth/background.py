@@ -39,10 +39,18 @@ def coprime_stride(n: int, start: int = 7919) -> int:
     return s
 
 
+WELFARE_SHARE = 0.7  # the first 70% of citizens may receive welfare; only the others die
+
+
 def write_people(world: World, out: Output) -> None:
     plant_start = world.role_offsets["plant"][0]
+    first, citizens = world.role_offsets["citizen"]
+    mortal = first + int(citizens * WELFARE_SHARE)
     for g in range(plant_start):
-        rows = world.person_rows(g)
+        death = None
+        if g >= mortal and unit(world.seed, g, 14) < 0.04:
+            death = START + dt.timedelta(days=mix(world.seed, g, 15) % DAYS)
+        rows = world.person_rows(g, death=death)
         out.rows_of("persons", rows)
         out.rows_of("truth_identity", [("persons", r[0], pid(g)) for r in rows])
 
@@ -199,7 +207,7 @@ def _tender(
 def write_payments(world: World, out: Output, counters: dict[str, int], progress: Progress) -> None:
     seed = world.seed
     first, citizens = world.role_offsets["citizen"]
-    pool = int(citizens * 0.7)
+    pool = int(citizens * WELFARE_SHARE)
     stride = coprime_stride(pool, 104_729)
     enrolments = min(3 * pool - 1, world.scale.payments // 22)
     months = [(y, m) for y in (2022, 2023, 2024) for m in range(1, 13)]
