@@ -209,7 +209,7 @@ def write_payments(world: World, out: Output, counters: dict[str, int], progress
     first, citizens = world.role_offsets["citizen"]
     pool = int(citizens * WELFARE_SHARE)
     stride = coprime_stride(pool, 104_729)
-    enrolments = min(3 * pool - 1, world.scale.payments // 22)
+    enrolments = min(3 * pool - 1, world.scale.payments // 14)
     months = [(y, m) for y in (2022, 2023, 2024) for m in range(1, 13)]
     for e in range(enrolments):
         local = (e * stride + seed) % pool
