@@ -143,8 +143,8 @@ class _Load:
         problems += [Rejection(source.display, 1, c, "missing_column") for c in missing]
         available = set(present) - set(missing)
         problems += validate.problems(con, register, source, raw, available)
-        problems += validate.duplicates(con, register, source, raw)
-        if register.key and self.add:
+        problems += validate.duplicates(con, register, source, raw, available)
+        if register.key in available and self.add:
             problems += self._collisions(register, source, raw)
         problems += validate.dangling(
             con, register, source, raw, available, self._targets(register, raw)
