@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import orjson
+import pytest
 from click.testing import CliRunner
 
 from jiandu.cli import main
@@ -55,3 +56,21 @@ def test_ftm_export_and_import(tmp_path: Path) -> None:
     code, text = run("ftm", "import", str(out), str(tmp_path / "back"))
     assert code == 0 and "persons: 6 rows" in text
     assert (tmp_path / "back" / "payments.csv").exists()
+
+
+def test_the_demo_world_is_generated_once_and_ingested(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from jiandu.demo import warehouse as demo_warehouse
+
+    monkeypatch.setenv("JIANDU_DEMO_WORLD", "tiny")
+    first = demo_warehouse.load(tmp_path)
+    assert "the tiny synthetic world, 15 registers (15 loaded now)" in first
+    assert (tmp_path / "warehouse.duckdb").exists()
+    second = demo_warehouse.load(tmp_path)
+    assert "(0 loaded now)" in second
+    monkeypatch.setenv("JIANDU_DEMO_WORLD", "none")
+    assert "no demo world" in demo_warehouse.load(tmp_path)
+    monkeypatch.setenv("JIANDU_DEMO_WORLD", "huge")
+    with pytest.raises(ValueError, match="JIANDU_DEMO_WORLD"):
+        demo_warehouse.load(tmp_path)
