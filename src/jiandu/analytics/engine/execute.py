@@ -56,9 +56,9 @@ class _Formatter(string.Formatter):
         assert isinstance(key, str)
         column, _, agg = key.partition("__")
         if agg:
-            values = [r.get(column) for r in self.distinct if r.get(column) is not None]
+            values: list[Any] = [r[column] for r in self.distinct if r.get(column) is not None]
             if agg == "sum":
-                return float(sum(values))
+                return math.fsum(float(v) for v in values)
             distinct = sorted({v for v in values}, key=str)
             if agg == "count":
                 return len(distinct)
