@@ -391,8 +391,100 @@ class Oracle:
             hits |= {("R058", "tender", o) for o, d in diffs.items() if d >= fence}
         return hits
 
+    # ---- C, as docs/synth.md reads REGISTERS.md -------------------------------------------
+    def c_models(self, min_density: float = 0.3) -> set[tuple[str, str, str]]:
+        hits: set[tuple[str, str, str]] = set()
+        companies_of: dict[str, set[str]] = defaultdict(set)
+        for o in self.t["ownerships"]:
+            if o["owner_type"] == "person":
+                companies_of[self.entity[o["owner_id"]]].add(o["org_id"])
+        for r in self.t["directorships"]:
+            companies_of[self.entity[r["person_id"]]].add(r["org_id"])
+        person_ties: dict[str, set[str]] = defaultdict(set)
+        company_ties: dict[str, set[str]] = defaultdict(set)
+        for c in self.t["contracts"]:
+            d = day(c["signed_date"])
+            assert d is not None
+            cadres = {
+                self.entity[p["person_id"]] for p in self.posts_at.get(c["buyer_org_id"], [])
+                if p["is_leading_cadre"] == "true" and valid(p, d)
+            }  # fmt: skip
+            if not cadres:
+                continue
+            holders = self.ties(c["supplier_org_id"], d)
+            for cadre in cadres:
+                if cadre in holders or self.relatives[cadre] & holders:
+                    company_ties[c["supplier_org_id"]].add(cadre)
+                for h in holders - {cadre}:
+                    if h in self.relatives[cadre] or companies_of[h] & companies_of[cadre]:
+                        person_ties[h].add(cadre)
+        hits |= {
+            ("C01", "person", self.subject(h)) for h, cs in person_ties.items() if len(cs) >= 3
+        }
+        hits |= {("C01", "org", x) for x, cs in company_ties.items() if len(cs) >= 3}
+        return hits | self._circles(min_density)
+
+    def _circles(self, min_density: float) -> set[tuple[str, str, str]]:
+        edges: set[tuple[str, str]] = set()
+
+        def tie(a: str, b: str) -> None:
+            if a != b:
+                edges.add((min(a, b), max(a, b)))
+
+        for p in self.t["posts"]:
+            tie("p" + self.entity[p["person_id"]], "o" + p["org_id"])
+        for f in self.t["family"]:
+            b = self.resolve(f["relative_person_id"], f["relative_id_number"])
+            if b:
+                tie("p" + self.entity[f["person_id"]], "p" + b)
+        for o in self.t["ownerships"]:
+            owner = (
+                "p" + self.entity[o["owner_id"]]
+                if o["owner_type"] == "person"
+                else "o" + o["owner_id"]
+            )
+            tie(owner, "o" + o["org_id"])
+        for r in self.t["directorships"]:
+            tie("p" + self.entity[r["person_id"]], "o" + r["org_id"])
+        for c in self.t["contracts"]:
+            tie("o" + c["buyer_org_id"], "o" + c["supplier_org_id"])
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, b in edges:
+            parent[find(a)] = find(b)
+        members: dict[str, set[str]] = defaultdict(set)
+        counts: dict[str, int] = defaultdict(int)
+        for a, b in edges:
+            root = find(a)
+            members[root] |= {a, b}
+            counts[root] += 1
+        leading = {"p" + self.entity[p["person_id"]] for p in self.t["posts"]
+                   if p["is_leading_cadre"] == "true"}  # fmt: skip
+        hits = set()
+        for root, nodes in members.items():
+            cadres = nodes & leading
+            companies = {n for n in nodes if n[0] == "o" and self.orgs[n[1:]]["kind"] == "company"}
+            n = len(nodes)
+            if (
+                len(cadres) >= 2
+                and len(companies) >= 2
+                and counts[root] / (n * (n - 1) / 2) > min_density
+            ):
+                hits.add(("C02", "community", ";".join(sorted(x[1:] for x in nodes))))
+        return hits
+
     def all(self) -> set[tuple[str, str, str]]:
-        return self.p_models() | self.b_models() | self.e_models() | self.r_models()
+        return (
+            self.p_models() | self.b_models() | self.e_models() | self.r_models()
+            | self.c_models()
+        )  # fmt: skip
 
 
 def years_before(d: dt.date, years: int) -> dt.date:

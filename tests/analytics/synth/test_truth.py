@@ -18,6 +18,7 @@ SUBJECT_TYPES = {
     "T01": "tender", "T02": "buyer_supplier", "E01": "invoice", "E02": "buyer_seller_day",
     "E03": "invoice", "E04": "fuel_transaction", "R003": "tender", "R018": "tender",
     "R028": "tender", "R030": "tender", "R035": "tender", "R036": "tender", "R058": "tender",
+    "C01": "person", "C02": "community",
 }  # fmt: skip
 
 
