@@ -44,6 +44,13 @@ class Result:
     lines: int = 0
     releases: int = 0
     skipped: Counter[str] = field(default_factory=Counter)
+    # The accumulators behind the results (fractions, differences), for explanations.
+    state: fold.State | None = field(default=None, repr=False)
+
+    @property
+    def currency(self) -> str | None:
+        """The main currency the price indicators used (configured or first observed)."""
+        return self.state.currency if self.state is not None else None
 
     def output(self, *, meta: bool = True) -> dict[str, Any]:
         """The JSON object `ocdscardinal indicators` prints (non-finite numbers as null)."""
@@ -147,7 +154,7 @@ def run(
         if code in FINALIZERS:
             FINALIZERS[code](state)
     maps = state.maps if map else None
-    return Result(state.results, state.meta, maps, lines_seen, releases, skipped)
+    return Result(state.results, state.meta, maps, lines_seen, releases, skipped, state)
 
 
 def run_file(

@@ -111,7 +111,11 @@ def r038(state: State) -> None:
 
 def r048(state: State) -> None:
     minimum = state.config_setting("R048", "minimum_contracting_processes", 20)
-    kept = [(key, float(len(codes))) for key, (count, codes) in state.r048.items() if count[0] >= minimum]
+    kept = [
+        (key, float(len(codes)))
+        for key, (count, codes) in state.r048.items()
+        if count[0] >= minimum
+    ]
     threshold = state.config_setting("R048", "threshold", None)
     meta = state.meta.setdefault("R048", {})
     if threshold is None:

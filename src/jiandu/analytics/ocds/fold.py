@@ -141,7 +141,10 @@ def second_lowest_bid_ratio(state: State, release: r.Release, ocid: str) -> None
 def r003(state: State, release: r.Release, ocid: str) -> None:
     c = state.config
     tender = r.obj(release, "tender")
-    if tender is None or not r.matches_procurement_method(tender, c.r003_methods):
+    if tender is None:
+        state.skipped["R003_dates"] += 1
+        return
+    if not r.matches_procurement_method(tender, c.r003_methods):
         return
     period = r.obj(tender, "tenderPeriod")
     start_text, end_text = r.text(period, "startDate"), r.text(period, "endDate")
@@ -349,6 +352,7 @@ def r048(state: State, release: r.Release, ocid: str) -> None:
             if supplier_id not in observed:
                 observed.add(supplier_id)
                 entry[0][0] += 1
+                state.map_add("ocid_supplier_r048", ocid, supplier_id)
             entry[1].add(code[:digits])
 
 

@@ -210,7 +210,7 @@ _BOOL.update({"off": False, "0": False})
 
 def _coerce(value: Any, kind: str, path: str) -> Any:
     if kind == "str":
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, bool | dict | list):
             raise SettingsError(f"{path}: invalid type, expected a string")
         return str(value)
     if kind == "bool":
@@ -221,7 +221,7 @@ def _coerce(value: Any, kind: str, path: str) -> Any:
             return _BOOL[text]
         raise SettingsError(f"{path}: invalid value {value!r}, expected a boolean")
     if kind in ("int", "uint"):
-        if isinstance(value, bool) or isinstance(value, float | dict | list):
+        if isinstance(value, bool | float | dict | list):
             raise SettingsError(f"{path}: invalid type, expected an integer")
         text = str(value).strip()
         pattern = _INT if kind == "int" else _UINT
@@ -230,7 +230,7 @@ def _coerce(value: Any, kind: str, path: str) -> Any:
             raise SettingsError(f"{path}: invalid value {value!r}, expected {expected}")
         return int(text)
     if kind == "float":
-        if isinstance(value, bool) or isinstance(value, dict | list):
+        if isinstance(value, bool | dict | list):
             raise SettingsError(f"{path}: invalid type, expected a number")
         text = str(value).strip()
         if not _FLOAT.fullmatch(text):

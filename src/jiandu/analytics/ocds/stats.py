@@ -78,10 +78,10 @@ def round4(value: float) -> float | None:
     scaled = value * 10_000.0
     if not math.isfinite(scaled):
         return None
-    whole = math.trunc(scaled)
+    whole = float(math.trunc(scaled))
     if abs(scaled - whole) >= 0.5:
         whole += math.copysign(1.0, scaled)
-    return float(whole) / 10_000.0
+    return whole / 10_000.0
 
 
 def finite_or_none(value: float) -> float | None:
