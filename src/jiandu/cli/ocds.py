@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 from typing import IO, BinaryIO
@@ -13,6 +14,7 @@ import click
 import orjson
 
 from jiandu.analytics import ocds
+from jiandu.analytics.ocds.parallel import run_path
 from jiandu.analytics.ocds.prepare import prepare as prepare_lines
 
 SKIP_LABELS = {
@@ -58,8 +60,21 @@ def _open_output(stack: ExitStack, file: str) -> IO[str]:
         raise click.BadParameter(f"{file}: {exc.strerror}") from exc
 
 
-def _warn(_line: int, message: str) -> None:
-    click.echo(f"WARN {message}", err=True)
+MAX_WARNINGS = 20
+
+
+def _warner() -> Callable[[int, str], None]:
+    """Report bad lines on standard error, the first MAX_WARNINGS of them (all are counted)."""
+    seen = [0]
+
+    def warn(_line: int, message: str) -> None:
+        seen[0] += 1
+        if seen[0] <= MAX_WARNINGS:
+            click.echo(f"WARN {message}", err=True)
+        elif seen[0] == MAX_WARNINGS + 1:
+            click.echo("WARN further invalid lines are counted, not listed.", err=True)
+
+    return warn
 
 
 @click.group(name="ocds")
@@ -80,8 +95,15 @@ def ocds_group() -> None:
     is_flag=True,
     help='Include the "Maps" key, mapping contracting processes to organizations.',
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for a large file (default: one per CPU); the result does not depend on it.",
+)
 def indicators(
-    file: str, settings_path: str | None, count: bool, no_meta: bool, map_: bool
+    file: str, settings_path: str | None, count: bool, no_meta: bool, map_: bool, jobs: int | None
 ) -> None:
     """Calculate procurement indicators from OCDS compiled releases in FILE.
 
@@ -97,9 +119,13 @@ def indicators(
             "(`jiandu ocds init -` prints one with all of them).",
             err=True,
         )
+    warn = _warner()
     with ExitStack() as stack:
         stream = _open_input(stack, file)
-        result = ocds.run_file(stream, settings, map=map_, warn=_warn)
+        if file == "-":
+            result = ocds.run_file(stream, settings, map=map_, warn=warn)
+        else:
+            result = run_path(file, settings, map=map_, warn=warn, workers=jobs)
     output = result.output(meta=not no_meta)
     click.echo(json.dumps(output, ensure_ascii=False, separators=(",", ":")))
     if count:

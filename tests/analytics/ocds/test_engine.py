@@ -206,3 +206,33 @@ def test_bad_settings_say_where_and_why(tmp_path: Path, text: str, message: str)
         ocds.load(ini)
     assert message in str(info.value)
     assert str(ini) in str(info.value)
+
+
+@pytest.mark.parametrize("currency", [None, "USD"])
+def test_a_file_split_across_processes_gives_the_answer_of_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, currency: str | None
+) -> None:
+    from jiandu.analytics.ocds import parallel
+
+    from .conftest import FIXTURES
+
+    # Every fixture three times over: repeated ocids across ranges, bad lines, currencies.
+    data = b"".join(p.read_bytes() + b"\nnot json\n" for p in sorted(FIXTURES.glob("*.jsonl")))
+    path = tmp_path / "all.jsonl"
+    path.write_bytes(data * 3)
+    monkeypatch.setattr(parallel, "MIN_BYTES_PER_WORKER", 1000)
+    settings = ocds.Settings.all_indicators(currency=currency)
+    one: list[str] = []
+    many: list[str] = []
+    with path.open("rb") as stream:
+        expected = ocds.run_file(stream, settings, map=True, warn=lambda n, m: one.append(m))
+    result = parallel.run_path(
+        path, settings, map=True, workers=4, warn=lambda n, m: many.append(m)
+    )
+    assert result.output() == expected.output()
+    assert (result.lines, result.releases, result.skipped) == (
+        expected.lines,
+        expected.releases,
+        expected.skipped,
+    )
+    assert many == one and len(one) == 45

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 import orjson
 
 from . import fold, release
+from .facts import Facts
 from .finalize import FINALIZERS
 from .settings import Settings
 from .stats import finite_or_none, round4
@@ -34,6 +35,7 @@ MAP_KEYS = (
 )
 
 Warn = Callable[[int, str], None]
+Step = Callable[[fold.State, dict[str, Any], str, Facts], None]
 
 
 @dataclass
@@ -91,21 +93,68 @@ def read_lines(stream: BinaryIO) -> Iterator[bytes]:
         yield raw
 
 
-def parse(lines: Iterable[bytes | str], warn: Warn | None = None) -> Iterator[tuple[int, Any]]:
-    """(line number, parsed value) for each line that is JSON; others are reported."""
-    for number, line in enumerate(lines, start=1):
-        try:
-            yield number, orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            data = line.encode() if isinstance(line, str) else line
-            if all(byte in BLANK for byte in data):
-                continue
-            if warn is not None:
-                warn(number, f"Line {number} is invalid JSON, skipping. [{exc}]")
-            yield number, _INVALID
-
-
 _INVALID = object()
+_PRICE_CODES = frozenset({"R024", "R036", "R058"})
+
+
+def _steps(config: fold.Config) -> list[Step]:
+    codes = config.codes
+    steps: list[Step] = []
+    if config.map and codes & {"R025", "R038", "R048"}:
+        steps.append(fold.tenderers_map)
+    if codes & {"R024", "R058"}:
+        steps.append(fold.second_lowest_bid_ratio)
+    return steps + [fold.FOLDS[c] for c in sorted(codes) if c in fold.FOLDS]
+
+
+def _line(state: fold.State, steps: list[Step], line: bytes | str) -> str | None:
+    """Process one line; the error text if it is not JSON (blank lines are ignored)."""
+    state.lines += 1
+    skipped = state.skipped
+    try:
+        value = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        data = line.encode() if isinstance(line, str) else line
+        if all(byte in BLANK for byte in data):
+            return None
+        skipped["invalid_json"] += 1
+        return str(exc)
+    if not isinstance(value, dict):
+        skipped["not_object"] += 1
+        return None
+    ocid = value.get("ocid")
+    if not isinstance(ocid, str):
+        skipped["no_ocid"] += 1
+        return None
+    if release.is_cancelled(value):
+        skipped["cancelled"] += 1
+        return None
+    if not release.matches_procurement_method_details(value, _EMPTY, state.config.exclude_details):
+        skipped["excluded"] += 1
+        return None
+    state.releases += 1
+    facts = Facts(value)
+    for step in steps:
+        step(state, value, ocid, facts)
+    return None
+
+
+_EMPTY: frozenset[str] = frozenset()
+
+
+def _invalid(warn: Warn | None, number: int, error: str) -> None:
+    if warn is not None:
+        warn(number, f"Line {number} is invalid JSON, skipping. [{error}]")
+
+
+def _finish(state: fold.State) -> Result:
+    for code in sorted(state.config.codes):
+        if code in FINALIZERS:
+            FINALIZERS[code](state)
+    maps = state.maps if state.config.map else None
+    return Result(
+        state.results, state.meta, maps, state.lines, state.releases, state.skipped, state
+    )
 
 
 def run(
@@ -115,46 +164,14 @@ def run(
     map: bool = False,
     warn: Warn | None = None,
 ) -> Result:
-    """Calculate the enabled indicators over the releases in `lines`."""
-    config = fold.Config.of(settings, map=map)
-    state = fold.State(config=config)
-    codes = config.codes
-    helpers: list[Callable[[fold.State, release.Release, str], None]] = []
-    if map and codes & {"R025", "R038", "R048"}:
-        helpers.append(fold.tenderers_map)
-    if codes & {"R024", "R058"}:
-        helpers.append(fold.second_lowest_bid_ratio)
-    steps = helpers + [fold.FOLDS[c] for c in sorted(codes) if c in fold.FOLDS]
-    exclude = config.exclude_details
-    empty: frozenset[str] = frozenset()
-    lines_seen = releases = 0
-    skipped = state.skipped
-    for number, value in parse(lines, warn):
-        lines_seen = number
-        if value is _INVALID:
-            skipped["invalid_json"] += 1
-            continue
-        if not isinstance(value, dict):
-            skipped["not_object"] += 1
-            continue
-        ocid = value.get("ocid")
-        if not isinstance(ocid, str):
-            skipped["no_ocid"] += 1
-            continue
-        if release.is_cancelled(value):
-            skipped["cancelled"] += 1
-            continue
-        if not release.matches_procurement_method_details(value, empty, exclude):
-            skipped["excluded"] += 1
-            continue
-        releases += 1
-        for step in steps:
-            step(state, value, ocid)
-    for code in sorted(codes):
-        if code in FINALIZERS:
-            FINALIZERS[code](state)
-    maps = state.maps if map else None
-    return Result(state.results, state.meta, maps, lines_seen, releases, skipped, state)
+    """Calculate the enabled indicators over the releases in `lines`, in order."""
+    state = fold.State(config=fold.Config.of(settings, map=map))
+    steps = _steps(state.config)
+    for line in lines:
+        error = _line(state, steps, line)
+        if error is not None:
+            _invalid(warn, state.lines, error)
+    return _finish(state)
 
 
 def run_file(

@@ -134,8 +134,8 @@ def explain(
                 f"低于或等于下限 {_n(fence)}，且投标次数不少于 {_n(meta.get('upper_fence'))}"
             )
             parts_en.append(
-                f"tenderer {org_id} won {won} of its {bids_made} valid bids ({_n(org_value)}), at or "
-                f"below the lower fence of {_n(fence)}, with at least "
+                f"tenderer {org_id} won {won} of its {bids_made} valid bids "
+                f"({_n(org_value)}), at or below the lower fence of {_n(fence)}, with at least "
                 f"{_n(meta.get('upper_fence'))} bids"
             )
         elif code == "R038":

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import release as r
+from .facts import Facts
 from .settings import Settings, split_pipe
 from .stats import divide
 
@@ -74,6 +75,8 @@ class State:
     r038_tenderer: dict[str, list[int]] = field(default_factory=dict)
     r048: dict[str, tuple[list[int], set[str]]] = field(default_factory=dict)
     skipped: Counter[str] = field(default_factory=Counter)
+    lines: int = 0
+    releases: int = 0
 
     def config_setting(self, code: str, name: str, default: Any) -> Any:
         return self.config.settings.get(code, name, default)
@@ -100,25 +103,29 @@ def _price_comparable(state: State, release: r.Release) -> bool:
     return r.matches_procurement_method_details(release, c.price_include, c.price_exclude)
 
 
-def tenderers_map(state: State, release: r.Release, ocid: str) -> None:
-    for bid in r.submitted_bids(release):
-        for tenderer in r.arr(bid, "tenderers") or ():
-            tenderer_id = r.text(tenderer, "id")
-            if tenderer_id is not None:
-                state.map_add("ocid_tenderer", ocid, tenderer_id)
+def tenderers_map(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
+    for bid in facts.submitted:
+        for tenderer_id in bid.ids:
+            state.map_add("ocid_tenderer", ocid, tenderer_id)
 
 
-def second_lowest_bid_ratio(state: State, release: r.Release, ocid: str) -> None:
+def second_lowest_bid_ratio(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
     if not _price_comparable(state, release):
         return
-    found = r.complete_awards_and_bids(release)
-    if found is None or len(found[0]) != 1:
-        return
-    supplier_id = r.single_supplier_id(found[0][0])
+    supplier_id = facts.sole_winner()
     if supplier_id is None:
         return
     winner = winner_amount = loser = loser_amount = None
-    for tenderer_id, amount, currency in r.valid_single_tenderer_bids(found[1]):
+    for bid in facts.bids or ():
+        amount, currency, tenderer_id = bid.amount, bid.currency, bid.first_id
+        if (
+            bid.status != "valid"
+            or amount is None
+            or currency is None
+            or bid.tenderers != 1
+            or tenderer_id is None
+        ):
+            continue
         if currency != state.main_currency(currency):
             state.skipped["other_currency"] += 1
             continue
@@ -138,7 +145,7 @@ def second_lowest_bid_ratio(state: State, release: r.Release, ocid: str) -> None
         state.second_lowest[ocid] = (ratio, winner, loser)
 
 
-def r003(state: State, release: r.Release, ocid: str) -> None:
+def r003(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
     c = state.config
     tender = r.obj(release, "tender")
     if tender is None:
@@ -161,7 +168,7 @@ def r003(state: State, release: r.Release, ocid: str) -> None:
         state.flag("OCID", ocid, "R003", 1.0)
 
 
-def r018(state: State, release: r.Release, ocid: str) -> None:
+def r018(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
     tender = r.obj(release, "tender")
     if tender is None or not r.matches_procurement_method(tender, state.config.r018_methods):
         return
@@ -170,42 +177,30 @@ def r018(state: State, release: r.Release, ocid: str) -> None:
         state.flag("OCID", ocid, "R018", 1.0)
 
 
-def r025(state: State, release: r.Release, ocid: str) -> None:
-    found = r.complete_awards_and_bids(release)
-    if found is None or len(found[0]) != 1:
-        return
-    supplier_id = r.single_supplier_id(found[0][0])
+def r025(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
+    supplier_id = facts.sole_winner()
     if supplier_id is None:
         return
-    valid: set[str] = set()
-    for bid in found[1]:
-        status = r.text(bid, "status")
-        tenderers = r.arr(bid, "tenderers")
-        if status is None or tenderers is None or len(tenderers) != 1:
-            continue
-        tenderer_id = r.text(tenderers[0], "id")
-        if tenderer_id is not None and status == "valid":
-            valid.add(tenderer_id)
+    valid = {
+        b.first_id
+        for b in facts.bids or ()
+        if b.status == "valid" and b.tenderers == 1 and b.first_id is not None
+    }
     for tenderer_id in valid:
         fraction = state.r025.setdefault(tenderer_id, [0, 0])
         fraction[0] += supplier_id == tenderer_id
         fraction[1] += 1
 
 
-def r028(state: State, release: r.Release, ocid: str) -> None:
+def r028(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
     if not _price_comparable(state, release):
         return
     prices: dict[tuple[float, str], set[str]] = {}
-    for bid in r.submitted_bids(release):
-        tenderers = r.arr(bid, "tenderers")
-        value = r.obj(bid, "value")
-        amount = r.number(value, "amount")
-        currency = r.text(value, "currency")
-        if tenderers is None or value is None or amount is None or currency is None:
+    for bid in facts.submitted:
+        amount, currency = bid.amount, bid.currency
+        if bid.tenderers < 0 or amount is None or currency is None or not bid.ids:
             continue
-        ids = {i for i in (r.text(t, "id") for t in tenderers) if i is not None}
-        if not ids:
-            continue
+        ids = set(bid.ids)
         price = (amount, currency)
         other = prices.get(price)
         if other is not None and ids != other:
@@ -216,56 +211,41 @@ def r028(state: State, release: r.Release, ocid: str) -> None:
         prices[price] = ids
 
 
-def r030(state: State, release: r.Release, ocid: str) -> None:
+def r030(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
     end_date = r.text(r.obj(r.obj(release, "tender"), "tenderPeriod"), "endDate")
-    awards = r.arr(release, "awards")
-    details = r.arr(r.obj(release, "bids"), "details")
-    if end_date is None or awards is None or details is None:
+    if end_date is None or facts.awards is None or facts.bids is None:
         return
     suppliers: set[str] = set()
-    for award in awards:
-        status = r.text(award, "status")
-        listed = r.arr(award, "suppliers")
-        if status is None or listed is None or status != "active":
+    for award in facts.awards:
+        if award.status == "active" and award.suppliers >= 0:
+            suppliers.update(award.supplier_ids)
+    for bid in facts.bids:
+        date = bid.date
+        if bid.status != "valid" or date is None or bid.tenderers < 0 or not date > end_date:
             continue
-        suppliers.update(i for i in (r.text(s, "id") for s in listed) if i is not None)
-    for bid in details:
-        status, date = r.text(bid, "status"), r.text(bid, "date")
-        tenderers = r.arr(bid, "tenderers")
-        if status is None or date is None or tenderers is None:
-            continue
-        if status != "valid" or not date > end_date:
-            continue
-        for tenderer in tenderers:
-            tenderer_id = r.text(tenderer, "id")
-            if tenderer_id is not None and tenderer_id in suppliers:
+        for tenderer_id in bid.ids:
+            if tenderer_id in suppliers:
                 state.flag("OCID", ocid, "R030", 1.0)
                 state.flag("Tenderer", tenderer_id, "R030", 1.0)
                 state.map_add("ocid_tenderer_r030", ocid, tenderer_id)
 
 
-def r035(state: State, release: r.Release, ocid: str) -> None:
-    found = r.complete_awards_and_bids(release)
-    if found is None:
+def r035(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
+    complete = facts.complete_awards()
+    if complete is None:
         return
     suppliers: set[str] = set()
-    for award in found[0]:
-        listed = r.arr(award, "suppliers") or ()
-        suppliers.update(i for i in (r.text(s, "id") for s in listed) if i is not None)
+    for award in complete:
+        suppliers.update(award.supplier_ids)
     valid: set[str] = set()
     disqualified: set[str] = set()
-    for bid in found[1]:
-        status = r.text(bid, "status")
-        tenderers = r.arr(bid, "tenderers")
-        if status is None or tenderers is None:
+    for bid in facts.bids or ():
+        if bid.tenderers < 0:
             continue
-        if status == "valid":
-            target = valid
-        elif status == "disqualified":
-            target = disqualified
-        else:
-            continue
-        target.update(i for i in (r.text(t, "id") for t in tenderers) if i is not None)
+        if bid.status == "valid":
+            valid.update(bid.ids)
+        elif bid.status == "disqualified":
+            disqualified.update(bid.ids)
     if len(valid) == 1 and valid == suppliers:
         difference = len(disqualified - valid)
         if difference >= state.config.r035_threshold:
@@ -275,46 +255,44 @@ def r035(state: State, release: r.Release, ocid: str) -> None:
             state.map_add("ocid_tenderer_r035", ocid, winner)
 
 
-def r036(state: State, release: r.Release, ocid: str) -> None:
+def r036(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
     if not _price_comparable(state, release):
         return
-    awards = r.arr(release, "awards")
-    if awards is None or not any(r.is_status(a, "active") for a in awards):
+    if facts.awards is None or not any(a.status == "active" for a in facts.awards):
         return
     lowest: float | None = None
     lowest_disqualified = False
     valid_with_amount = False
-    for bid in r.submitted_bids(release):
-        status = r.text(bid, "status")
-        value = r.obj(bid, "value")
-        amount = r.number(value, "amount")
-        currency = r.text(value, "currency")
-        if status is None or value is None or amount is None or currency is None:
+    for bid in facts.submitted:
+        amount, currency = bid.amount, bid.currency
+        if amount is None or currency is None:
             continue
         if currency != state.main_currency(currency):
             state.skipped["other_currency"] += 1
             continue
         if lowest is None or amount < lowest:
             lowest = amount
-            lowest_disqualified = status == "disqualified"
-        if status == "valid":
+            lowest_disqualified = bid.status == "disqualified"
+        if bid.status == "valid":
             valid_with_amount = True
     if valid_with_amount and lowest_disqualified:
         state.flag("OCID", ocid, "R036", 1.0)
 
 
-def r038(state: State, release: r.Release, ocid: str) -> None:
-    bids = r.submitted_bids(release)
+def r038(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
+    bids = facts.submitted
     if not bids:
         return
     disqualified = 0
+    tenderers = state.r038_tenderer
     for bid in bids:
-        increment = int(bid.get("status") == "disqualified")
+        increment = int(bid.status == "disqualified")
         disqualified += increment
-        for tenderer in r.arr(bid, "tenderers") or ():
-            tenderer_id = r.text(tenderer, "id")
-            if tenderer_id is not None:
-                fraction = state.r038_tenderer.setdefault(tenderer_id, [0, 0])
+        for tenderer_id in bid.ids:
+            fraction = tenderers.get(tenderer_id)
+            if fraction is None:
+                tenderers[tenderer_id] = [increment, 1]
+            else:
                 fraction[0] += increment
                 fraction[1] += 1
     buyer_id = r.text(r.obj(release, "buyer"), "id")
@@ -333,19 +311,15 @@ def r038(state: State, release: r.Release, ocid: str) -> None:
             state.maps.setdefault("ocid_procuringentity_r038", {})[ocid] = entity_id
 
 
-def r048(state: State, release: r.Release, ocid: str) -> None:
+def r048(state: State, release: r.Release, ocid: str, facts: Facts) -> None:
     digits = state.config.r048_digits
     observed: set[str] = set()
-    for award in r.arr(release, "awards") or ():
-        status = r.text(award, "status")
-        items = r.arr(award, "items")
-        supplier_id = r.single_supplier_id(award)
-        if status is None or items is None or supplier_id is None or status != "active":
+    for award in facts.awards or ():
+        supplier_id = award.first_supplier
+        codes = award.classifications
+        if award.status != "active" or codes is None or award.suppliers != 1 or supplier_id is None:
             continue
-        for item in items:
-            code = r.text(r.obj(item, "classification"), "id")
-            if code is None:
-                continue
+        for code in codes:
             entry = state.r048.get(supplier_id)
             if entry is None:
                 entry = state.r048[supplier_id] = ([0], set())
