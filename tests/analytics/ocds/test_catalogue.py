@@ -101,6 +101,14 @@ def test_explanations_carry_the_numbers(con: duckdb.DuckDBPyConnection) -> None:
     assert hits["F"].score == 1.0
 
 
+def test_a_map_parameter_can_be_one_line(con: duckdb.DuckDBPyConnection) -> None:
+    load(con, "R003-procurement_method_details-x-5-y-10")
+    hits = catalogue.r003(con, {"procurement_method_details": "x=5|y=10"})
+    assert [h.subject_id for h in hits] == ["default", "missing", "x", "y"]
+    with pytest.raises(ocds.SettingsError, match="expected name=value"):
+        catalogue.r003(con, {"procurement_method_details": "x"})
+
+
 def test_bad_parameters_are_refused(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ocds.SettingsError, match="unknown parameter 'limit'"):
         catalogue.hits(con, "R024", {"limit": 1})

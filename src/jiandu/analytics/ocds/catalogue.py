@@ -53,6 +53,8 @@ def settings_for(code: str, params: Mapping[str, Any]) -> Settings:
         if value is None or value == "":
             continue
         if name in INDICATOR_FIELDS[code]:
+            if INDICATOR_FIELDS[code][name] == "map" and isinstance(value, str):
+                value = _pairs(value, f"{code}.{name}")
             section[name] = value
         elif name in GLOBAL_FIELDS:
             data[name] = value
@@ -61,6 +63,17 @@ def settings_for(code: str, params: Mapping[str, Any]) -> Settings:
         else:
             raise SettingsError(f"{code}: unknown parameter {name!r}")
     return from_mapping(data)
+
+
+def _pairs(text: str, where: str) -> dict[str, str]:
+    """`emergency=10|international=25`, the one-line form of a map section."""
+    pairs = {}
+    for item in text.split("|"):
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip():
+            raise SettingsError(f"{where}: expected name=value|name=value, got {text!r}")
+        pairs[name.strip()] = value.strip()
+    return pairs
 
 
 def _releases(con: Any) -> Iterator[str]:
