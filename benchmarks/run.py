@@ -9,8 +9,10 @@ page's p95 <= 200 ms. Two phases over the same server:
 - saturation: the same 32 clients with no wait at all, to show the throughput the
   machine reaches and the latency when it is saturated (reported, not judged).
 
-Prints a table and writes benchmarks/out/pages.json. `--size smoke` is the short run CI
-makes (it proves the benchmark runs; the budget is judged on `--size full`).
+Prints a table and writes benchmarks/out/pages.json. Then benchmarks/ocds.py measures
+`jiandu ocds indicators` (time, CPU time, peak memory) and writes benchmarks/out/ocds.json.
+`--size smoke` is the short run CI makes (it proves the benchmark runs; the budget is
+judged on `--size full`).
 """
 
 from __future__ import annotations
@@ -298,6 +300,8 @@ def main() -> int:
     import synth  # benchmarks/synth.py: the synthetic-world generator's time and memory
 
     synth.run(SYNTH_SCALES[args.size])
+    import ocds  # benchmarks/ocds.py: `jiandu ocds indicators` over 100k and 1M releases
+    ocds.bench(args.size, OUT)
     if users["failures"] or result["saturation"]["failures"]:  # type: ignore[index]
         return 1
     # A smoke run only proves the benchmark works; the budget is judged on a full run.
