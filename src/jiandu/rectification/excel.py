@@ -87,7 +87,7 @@ def build(plan: Plan, *, full: bool = False) -> bytes:
     extra = [_("Status"), _("State"), _("Withheld from the public version")] if full else []
     sheet = _sheet(book, names[0], problem_headers() + extra, [8, 40, 60, 24, 16, 12, 16, 20], True)
     for p in problems:
-        row = [
+        row: list[Any] = [
             p.number,
             p.title,
             p.description,
@@ -272,7 +272,7 @@ def read(data: bytes) -> Parsed:
         )
     headers = task_headers()
     for row, cells in _rows(tasks, 6):
-        item = {
+        item: dict[str, Any] = {
             "row": row,
             "problem": _int(cells[0]),
             "number": _int(cells[1]),
