@@ -110,7 +110,7 @@ def build(plan: Plan, *, full: bool = False) -> bytes:
     extra = [_("State"), _("Completed on")] if full else []
     sheet = _sheet(book, names[1], task_headers() + extra, [10, 10, 50, 30, 14, 20, 10, 14], False)
     for t in tasks:
-        row: list[Any] = [
+        row = [
             t.problem.number,
             t.number,
             t.measure,
