@@ -41,6 +41,10 @@ class Clock:
     def overdue(self) -> bool:
         return self.workdays_left < 0
 
+    @property
+    def overdue_days(self) -> int:
+        return max(0, -self.workdays_left)
+
 
 def clock(deadline: dt.date, *, today: dt.date | None = None, cal: Calendar | None = None) -> Clock:
     cal = cal or calendar.current()

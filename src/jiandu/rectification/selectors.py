@@ -148,6 +148,10 @@ class PlanRow:
     suggestion: str = ""
     suggestion_reason: str = ""
 
+    @property
+    def suggestion_label(self) -> str:
+        return str(Escalation.Level(self.suggestion).label) if self.suggestion else ""
+
 
 def dashboard(actor: Any, round: Round) -> list[PlanRow]:
     """One row per plan of the round in the actor's scope: statistics, overdue tasks,

@@ -134,14 +134,19 @@ def _check(plan: Plan, parsed: excel.Parsed) -> tuple[dict[int, Problem], dict[s
     return problems, chosen
 
 
-@transaction.atomic
 def import_lists(*, actor: Any, plan: Plan, data: bytes) -> dict[str, int]:
     """Import the workbook `data` into the draft `plan`; returns counts of what changed.
     Raises ImportRejected (nothing written) when any row is bad."""
+    return import_rows(actor=actor, plan=plan, parsed=excel.read(data))
+
+
+@transaction.atomic
+def import_rows(*, actor: Any, plan: Plan, parsed: excel.Parsed) -> dict[str, int]:
+    """Import rows read from a workbook (or given as `excel.Parsed` by another bulk
+    source), with the same checks: all or nothing."""
     plan = Plan.objects.select_for_update().select_related("target__org_unit").get(pk=plan.pk)
     require_edit(actor, plan)
     require_draft(plan)
-    parsed = excel.read(data)
     problems, leaders = _check(plan, parsed)
     if parsed.errors:
         raise ImportRejected(parsed.errors)
