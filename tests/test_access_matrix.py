@@ -286,9 +286,10 @@ ROWS = [
 def all_rows() -> list[Row]:
     """This module's rows and those of the inspection module."""
     from tests.test_access_matrix_inspections import ROWS as INSPECTION_ROWS
+    from tests.test_access_matrix_rectification import ROWS as RECTIFICATION_ROWS
     from tests.test_access_matrix_registers import ROWS as REGISTER_ROWS
 
-    return [*ROWS, *INSPECTION_ROWS, *REGISTER_ROWS]
+    return [*ROWS, *INSPECTION_ROWS, *REGISTER_ROWS, *RECTIFICATION_ROWS]
 
 
 def api_rows() -> list[Row]:
@@ -313,6 +314,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
     from jiandu.audit.models import AuditEvent
     from jiandu.demo import load
     from tests.test_access_matrix_inspections import objects
+    from tests.test_access_matrix_rectification import objects as rectification_objects
 
     with django_db_blocker.unblock(), transaction.atomic():
         load()
@@ -359,6 +361,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
             "sessions": sessions,
         }
         ids.update(objects())
+        ids.update(rectification_objects())
         # Check the deferred foreign keys of all this now, in the module's transaction:
         # PostgreSQL would otherwise check them again at the end of every test (the
         # checks fired in a rolled-back savepoint count as not done).

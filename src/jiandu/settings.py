@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "jiandu.audit",
     "jiandu.inspections",
     "jiandu.registers_ui",
+    "jiandu.rectification",
 ]
 
 MIDDLEWARE = [

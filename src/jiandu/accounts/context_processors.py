@@ -16,6 +16,7 @@ SECTIONS: list[tuple[str, Any, str | None]] = [
     ("common_problems", _("Common problems"), "round.analytics"),
     ("my_feedback", _("Feedback to my unit"), "feedback.view_delivered"),
     ("transfers", _("Transfers"), "transfer.view"),
+    ("rectification", _("Rectification"), "rectification.view"),
     ("org_tree", _("Organizations"), "orgunit.view"),
     ("people", _("People"), "person.view"),
     ("users", _("Accounts"), "account.manage"),

@@ -163,5 +163,9 @@ def _routers() -> None:
     api.add_router("/inspections", inspections_findings.router)
     api.add_router("/inspections", inspections_reporting.router)
 
+    from . import rectification
+
+    api.add_router("/rectification", rectification.router)
+
 
 _routers()
