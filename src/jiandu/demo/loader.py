@@ -14,6 +14,7 @@ from django.db import transaction
 from jiandu.accounts.models import OrgUnit, Person, Post, Role, RoleAssignment, User
 from jiandu.audit import services as audit
 
+from .clues import ClueSummary, load_clues
 from .inspections import RoundSummary, load_round
 from .names import (
     DEPARTMENTS,
@@ -77,6 +78,7 @@ ACCOUNTS = [
     DemoAccount("analyst", "analyst", "数据分析员", "global"),
     DemoAccount("sector", "functional_dept", "职能部门人员", "DEP-01"),
     DemoAccount("auditor", "auditor", "审计人员", "global"),
+    DemoAccount("approver", "clue_approver", "纪委监委分管领导", "CDI"),
 ]
 
 
@@ -89,6 +91,7 @@ class Summary:
     people: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     round: RoundSummary = field(default_factory=RoundSummary)
+    clues: ClueSummary = field(default_factory=ClueSummary)
 
     def describe(self) -> str:
         lines = [
@@ -100,6 +103,7 @@ class Summary:
         ]
         lines += [f"{u:<12} {r:<40} {s}" for u, r, s in self.accounts]
         lines += ["", self.round.describe()]
+        lines += [self.clues.describe()]
         return "\n".join(lines)
 
 
@@ -245,6 +249,7 @@ def load() -> Summary:
     loader.accounts()
     summary = loader.summary
     summary.round = load_round()
+    summary.clues = load_clues()
     summary.units = OrgUnit.objects.count()
     summary.people = Person.objects.count()
     new_team_accounts = summary.round.created_accounts
