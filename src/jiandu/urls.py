@@ -43,6 +43,8 @@ urlpatterns = [
     # inspection rounds
     path("inspections/", include("jiandu.inspections.urls")),
     path("rectification/", include("jiandu.rectification.urls")),
+    # the clue ledger
+    path("clues/", include("jiandu.clues.urls")),
     # audit trail
     path("audit/", audit.event_list, name="audit_events"),
     path("audit/<int:seq>/", audit.event_detail, name="audit_event"),
