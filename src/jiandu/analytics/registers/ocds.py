@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from .report import Rejection
-from .validate import _ZONED, LOCAL_ZONE, MAX_VALUE, _lit
+from .validate import MAX_VALUE, _lit, timestamp
 
 TABLES = (
     "ocds_releases",
@@ -30,11 +30,7 @@ TABLES = (
 
 
 def _ts(expr: str) -> str:
-    return (
-        f"CASE WHEN regexp_matches({expr}, {_lit(_ZONED)}) "
-        f"THEN TRY_CAST({expr} AS TIMESTAMPTZ) AT TIME ZONE {_lit(LOCAL_ZONE)} "
-        f"ELSE TRY_CAST({expr} AS TIMESTAMP) END"
-    )
+    return timestamp(expr)
 
 
 def _num(expr: str) -> str:
