@@ -517,3 +517,22 @@ def test_the_documented_table_is_the_schema() -> None:
         for c in r.columns
     ]
     assert documented == expected
+
+
+def test_the_kept_report_is_bounded_and_counts_everything(
+    world: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    module = importlib.import_module("jiandu.analytics.registers.ingest")
+    monkeypatch.setattr(module, "KEPT_REJECTIONS", 1)
+    rows = [{**r, "paid_date": "soon"} for r in GOOD["payments"]]
+    write_csv(world / "payments.csv", rows)
+    report = ingest(world, warehouse=store)
+    assert len(report.errors) == 3
+    con = wh.connect(store, read_only=True)
+    kept = last_report(con)
+    con.close()
+    assert kept is not None
+    assert len(kept.rejections) == 1
+    assert kept.to_dict()["rejections_total"] == 3

@@ -37,6 +37,7 @@ from .schema import ORDER, REGISTERS, Register
 Progress = Callable[[str, int, int], None]  # (what is being done, steps done, steps in all)
 
 OCDS = "ocds"
+KEPT_REJECTIONS = 10_000  # rejections kept with the load report in the warehouse
 
 
 def _now() -> dt.datetime:
@@ -353,7 +354,7 @@ def ingest(
                 "s": report.started_at,
                 "f": report.finished_at,
                 "ok": report.ok,
-                "r": orjson.dumps(report.to_dict()).decode(),
+                "r": orjson.dumps(report.truncated(KEPT_REJECTIONS).to_dict()).decode(),
             },
         )
         if progress:
