@@ -110,19 +110,23 @@ def helpers(register: Register, present: set[str] | list[str]) -> list[str]:
 def stage_select(register: Register, raw: str, present: list[str], first_row: int) -> str:
     """The SELECT of the stage (see the module docstring)."""
     columns = _present(register, present)
+    # One layer per step, so that each macro's argument is a column: a macro repeats its
+    # argument, and nested expansions make plans that are slow to build.
+    ids = [c for c in columns if c.type in IDENTIFIERS]
+    cleaned = "".join(f', jd_clean("{_q(c.name)}") AS "_c_{_q(c.name)}"' for c in ids)
     normalized = "".join(
-        f', jd_idn(jd_clean("{_q(c.name)}")) AS "_n_{_q(c.name)}"'
+        f', jd_idn("_c_{_q(c.name)}") AS "_n_{_q(c.name)}"'
         if c.type == "id_number"
-        else f', jd_clean("{_q(c.name)}") AS "_n_{_q(c.name)}"'
-        for c in columns
-        if c.type in IDENTIFIERS
+        else f', "_c_{_q(c.name)}" AS "_n_{_q(c.name)}"'
+        for c in ids
     )
     problems = "".join(
-        f', {IDENTIFIERS[c.type]}("_n_{_q(c.name)}") AS "_x_{_q(c.name)}"'
-        for c in columns
-        if c.type in IDENTIFIERS
+        f', {IDENTIFIERS[c.type]}("_n_{_q(c.name)}") AS "_x_{_q(c.name)}"' for c in ids
     )
-    inner = f'(SELECT * {problems} FROM (SELECT *, rowid AS _rowid {normalized} FROM "{raw}"))'
+    inner = (
+        f"(SELECT * {problems} FROM (SELECT * {normalized} FROM "
+        f'(SELECT *, rowid AS _rowid {cleaned} FROM "{raw}")))'
+    )
     parts: list[str] = []
     for c in register.columns:
         if c.name in present:
