@@ -298,7 +298,10 @@ def main() -> int:
     import synth  # benchmarks/synth.py: the synthetic-world generator's time and memory
 
     synth.run(SYNTH_SCALES[args.size])
-    if users["failures"] or result["saturation"]["failures"]:  # type: ignore[index]
+    import models  # benchmarks/models.py: the model catalogue's time, memory and hits
+
+    models_ok = models.main_for(args.size)
+    if users["failures"] or result["saturation"]["failures"] or not models_ok:  # type: ignore[index]
         return 1
     # A smoke run only proves the benchmark works; the budget is judged on a full run.
     return 0 if args.size == "smoke" or result["within_budget"] else 1
