@@ -74,3 +74,4 @@ def spark_session() -> Iterator[Any]:
 
     session = spark.session()
     yield session
+    session.stop()
