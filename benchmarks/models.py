@@ -10,6 +10,7 @@ the whole catalogue over the `province` world in <= 120 s with peak memory <= 4 
 
     python benchmarks/models.py --size smoke    # tiny world, DuckDB
     python benchmarks/models.py --size full     # province on DuckDB, small on DuckDB and Spark
+    python benchmarks/models.py --run small:duckdb --run small:spark
 """
 
 from __future__ import annotations
@@ -106,12 +107,12 @@ def bench(scale: str, engine: str, warehouse: Path, truth: Path, data_dir: Path)
     return result
 
 
-def run(size: str) -> list[dict[str, Any]]:
+def run(size: str, plan: list[tuple[str, str]] | None = None) -> list[dict[str, Any]]:
     results = []
     worlds: dict[str, tuple[Path, Path, float]] = {}
     tmp = Path(tempfile.mkdtemp(prefix="jiandu-bench-models-"))
     try:
-        for scale, engine in PLAN[size]:
+        for scale, engine in plan or PLAN[size]:
             if scale not in worlds:
                 worlds[scale] = prepare(scale, tmp / scale)
             warehouse, truth, prepared = worlds[scale]
@@ -167,10 +168,10 @@ def report(results: list[dict[str, Any]], size: str) -> None:
     print(f"written: {OUT / 'models.json'}")
 
 
-def main_for(size: str) -> bool:
-    """Run the plan of `size`; False when Spark disagrees with DuckDB or, on a full run,
-    the province run is over budget."""
-    results = run(size)
+def main_for(size: str, plan: list[tuple[str, str]] | None = None) -> bool:
+    """Run the plan of `size` (or `plan`); False when Spark disagrees with DuckDB or, on a
+    full run, the province run is over budget."""
+    results = run(size, plan)
     if any(r.get("same_hits_as_duckdb") is False for r in results):
         return False
     if size == "full":
@@ -183,8 +184,15 @@ def main() -> int:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--size", choices=sorted(PLAN), default="smoke")
+    parser.add_argument(
+        "--run",
+        action="append",
+        metavar="SCALE:ENGINE",
+        help="Run these instead of the size's plan, e.g. --run small:duckdb --run small:spark.",
+    )
     args = parser.parse_args()
-    return 0 if main_for(args.size) else 1
+    plan = [tuple(item.split(":", 1)) for item in args.run or []]
+    return 0 if main_for(args.size, plan or None) else 1  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":
