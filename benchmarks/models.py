@@ -80,7 +80,11 @@ def bench(scale: str, engine: str, warehouse: Path, truth: Path, data_dir: Path)
         [sys.executable, "-c", CHILD, str(warehouse), engine],
         check=True, capture_output=True, text=True, env=env,
     )  # fmt: skip
-    result: dict[str, Any] = {"scale": scale, "engine": engine, **json.loads(proc.stdout)}
+    result: dict[str, Any] = {
+        "scale": scale,
+        "engine": engine,
+        **json.loads(proc.stdout.strip().splitlines()[-1]),
+    }
     os.environ["JIANDU_DATA_DIR"] = str(data_dir)
     from jiandu.analytics.engine import load_run
     from jiandu.analytics.evaluate import evaluate, read_truth
