@@ -44,12 +44,17 @@ started = time.perf_counter()
 result = run_models(warehouse=sys.argv[1], engine=sys.argv[2])
 seconds = time.perf_counter() - started
 jvm_mb = 0.0
-if sys.argv[2] == "spark":
-    from jiandu.analytics.engine import spark
-    pid = spark.session().sparkContext._gateway.java_process.pid
-    for line in open(f"/proc/{pid}/status"):
-        if line.startswith("VmHWM:"):
-            jvm_mb = int(line.split()[1]) / 1024
+if sys.argv[2] == "spark":  # the JVM is a child of this process
+    for stat in os.listdir("/proc"):
+        if not stat.isdigit():
+            continue
+        try:
+            with open(f"/proc/{stat}/status") as fh:
+                status = dict(line.split(":", 1) for line in fh if ":" in line)
+        except OSError:
+            continue
+        if int(status.get("PPid", "0").strip()) == os.getpid() and "VmHWM" in status:
+            jvm_mb = max(jvm_mb, int(status["VmHWM"].split()[0]) / 1024)
 print(json.dumps({
     "run_id": result.run_id,
     "seconds": round(seconds, 2),
@@ -78,8 +83,10 @@ def bench(scale: str, engine: str, warehouse: Path, truth: Path, data_dir: Path)
     env = {**os.environ, "JIANDU_DATA_DIR": str(data_dir)}
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, str(warehouse), engine],
-        check=True, capture_output=True, text=True, env=env,
+        check=False, capture_output=True, text=True, env=env,
     )  # fmt: skip
+    if proc.returncode:
+        raise RuntimeError(f"the {engine} run on {scale} failed:\n{proc.stderr[-3000:]}")
     result: dict[str, Any] = {
         "scale": scale,
         "engine": engine,
