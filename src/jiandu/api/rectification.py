@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
+from jiandu.accounts import permissions
 from jiandu.api.pagination import Pages
 from jiandu.rectification import selectors, statistics
 from jiandu.rectification.models import Plan, Problem, Task
@@ -138,8 +139,6 @@ def _problem_out(problem: Problem) -> dict[str, Any]:
 @router.get("/plans", response={200: list[RectPlanOut], **REFUSALS})
 @paginate(Pages)
 def list_plans(request: HttpRequest) -> Any:
-    from jiandu.accounts import permissions
-
     permissions.require(request.user, "rectification.view")
     return [_plan_out(p) for p in selectors.plans(request.user)]
 
@@ -169,8 +168,6 @@ def round_statistics(request: HttpRequest, round_id: int = ID) -> Any:
 
 @router.post("/tasks/{task_id}/progress", response={200: RectProgressOut, **REFUSALS})
 def report_progress(request: HttpRequest, payload: RectProgressIn, task_id: int = ID) -> Any:
-    from jiandu.accounts import permissions
-
     task = permissions.get_or_deny(
         request.user, "rectification.view", Task.objects.select_related("problem"), task_id
     )
