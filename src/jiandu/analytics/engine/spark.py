@@ -17,6 +17,7 @@ resolvable host name.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -47,6 +48,10 @@ def session() -> Any:
             "(uv sync --extra spark) and a Java 17 runtime"
         )
     os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    # Python workers run on this interpreter (with jiandu's packages), not the first
+    # `python3` on the PATH.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
     from pyspark.sql import SparkSession
 
     builder = (

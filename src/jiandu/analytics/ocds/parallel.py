@@ -144,7 +144,7 @@ def run_path(
     tasks = [
         (str(path), cuts[i], cuts[i + 1], config, state.currency) for i in range(len(cuts) - 1)
     ]
-    context = multiprocessing.get_context("fork")
+    context = multiprocessing.get_context("spawn")
     with context.Pool(len(tasks)) as pool:
         for part, warnings in pool.imap(_chunk, tasks):
             for number, error in warnings:
