@@ -41,6 +41,7 @@ OUT = ROOT / "benchmarks" / "out"
 PAGE_BUDGET_P95_MS = 200.0
 SIZES = {"smoke": 1, "full": 4}  # rounds over the page list per client
 THINK_SECONDS = 1.0
+SYNTH_SCALES = {"smoke": ["tiny"], "full": ["province"]}
 CLIENTS = 32
 
 
@@ -296,10 +297,16 @@ def main() -> int:
         f"worst page p95 {users['worst_page_p95_ms']} ms: {verdict}"
     )
     print(f"written: {OUT / 'pages.json'}")
+    import synth  # benchmarks/synth.py: the synthetic-world generator's time and memory
+
+    synth.run(SYNTH_SCALES[args.size])
+    import models  # benchmarks/models.py: the model catalogue's time, memory and hits
+
+    models_ok = models.main_for(args.size)
     import ocds  # benchmarks/ocds.py: `jiandu ocds indicators` over 100k and 1M releases
 
     ocds.bench(args.size, OUT)
-    if users["failures"] or result["saturation"]["failures"]:  # type: ignore[index]
+    if users["failures"] or result["saturation"]["failures"] or not models_ok:  # type: ignore[index]
         return 1
     # A smoke run only proves the benchmark works; the budget is judged on a full run.
     return 0 if args.size == "smoke" or result["within_budget"] else 1

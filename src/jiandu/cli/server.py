@@ -95,6 +95,9 @@ def demo(no_serve: bool, host: str, port: int, workers: int, threads: int) -> No
     _init()
     summary = demo_data.load()
     click.echo(summary.describe())
+    from jiandu.demo import warehouse as demo_warehouse
+
+    click.echo(demo_warehouse.load(settings.DATA_DIR))
     if no_serve:
         return
     click.echo("")
