@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import json
 import sys
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -84,7 +83,9 @@ def ocds_group() -> None:
 
 @ocds_group.command(name="indicators")
 @click.argument("file")
-@click.option("-s", "--settings", "settings_path", help="The path to the settings file.")
+@click.option(
+    "-s", "--settings", "settings_path", metavar="FILE", help="The path to the settings file."
+)
 @click.option(
     "-c", "--count", is_flag=True, help="Print the number of results per group to standard error."
 )
@@ -126,8 +127,9 @@ def indicators(
             result = ocds.run_file(stream, settings, map=map_, warn=warn)
         else:
             result = run_path(file, settings, map=map_, warn=warn, workers=jobs)
-    output = result.output(meta=not no_meta)
-    click.echo(json.dumps(output, ensure_ascii=False, separators=(",", ":")))
+    sys.stdout.flush()
+    result.write(sys.stdout.buffer, meta=not no_meta)
+    sys.stdout.buffer.flush()
     if count:
         for group, number in result.counts().items():
             click.echo(f"{group}: {number}", err=True)
@@ -154,7 +156,9 @@ def _summary(result: ocds.Result, settings: ocds.Settings) -> None:
 
 @ocds_group.command(name="prepare")
 @click.argument("file")
-@click.option("-s", "--settings", "settings_path", help="The path to the settings file.")
+@click.option(
+    "-s", "--settings", "settings_path", metavar="FILE", help="The path to the settings file."
+)
 @click.option(
     "-o",
     "--output",

@@ -236,3 +236,22 @@ def test_a_file_split_across_processes_gives_the_answer_of_one_pass(
         expected.skipped,
     )
     assert many == one and len(one) == 45
+
+
+def test_the_streamed_json_is_the_output(tmp_path: Path) -> None:
+    import io
+
+    from .conftest import FIXTURES
+
+    settings = ocds.Settings.all_indicators()
+    for path in sorted(FIXTURES.glob("*.jsonl")):
+        with path.open("rb") as stream:
+            result = ocds.run_file(stream, settings, map=True)
+        for meta in (True, False):
+            buffer = io.BytesIO()
+            result.write(buffer, meta=meta)
+            assert json.loads(buffer.getvalue()) == result.output(meta=meta)
+            assert buffer.getvalue().endswith(b"}\n") and buffer.getvalue().count(b"\n") == 1
+    empty = io.BytesIO()
+    ocds.run([], ocds.Settings()).write(empty, meta=False)
+    assert empty.getvalue() == b"{}\n"

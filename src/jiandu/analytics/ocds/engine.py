@@ -78,9 +78,51 @@ class Result:
             }
         return out
 
+    def write(self, out: BinaryIO, *, meta: bool = True) -> None:
+        """Write `output()` as one line of JSON, entry by entry (no copy of the results)."""
+        dumps = orjson.dumps
+        parts: list[tuple[bytes, Iterator[bytes]]] = []
+        for group, entries in self.results.items():
+            if entries:
+                parts.append((dumps(group), self._entries(entries)))
+        if meta:
+            parts.append((b'"Meta"', iter([dumps(self.output(meta=True)["Meta"])[1:-1]])))
+        if self.maps is not None:
+            for_maps = [(dumps(name), self._maps(name)) for name in MAP_KEYS]
+            parts.append((b'"Maps"', _object(for_maps)))
+        out.write(b"{")
+        for index, (key, body) in enumerate(parts):
+            out.write(b"," if index else b"")
+            out.write(key + b":{")
+            for chunk in body:
+                out.write(chunk)
+            out.write(b"}")
+        out.write(b"}\n")
+
+    @staticmethod
+    def _entries(entries: dict[str, dict[str, float]]) -> Iterator[bytes]:
+        dumps = orjson.dumps
+        for index, (key, values) in enumerate(entries.items()):
+            body = {code: finite_or_none(v) for code, v in sorted(values.items())}
+            yield (b"," if index else b"") + dumps(key) + b":" + dumps(body)
+
+    def _maps(self, name: str) -> Iterator[bytes]:
+        dumps = orjson.dumps
+        mapping = (self.maps or {}).get(name, {})
+        for index, (ocid, value) in enumerate(mapping.items()):
+            plain = value if isinstance(value, str) else sorted(value)
+            yield (b"," if index else b"") + dumps(ocid) + b":" + dumps(plain)
+
     def counts(self) -> dict[str, int]:
         """Number of results per group (what `--count` prints)."""
         return {group: len(entries) for group, entries in self.results.items() if entries}
+
+
+def _object(members: list[tuple[bytes, Iterator[bytes]]]) -> Iterator[bytes]:
+    for index, (key, body) in enumerate(members):
+        yield (b"," if index else b"") + key + b":{"
+        yield from body
+        yield b"}"
 
 
 def read_lines(stream: BinaryIO) -> Iterator[bytes]:
