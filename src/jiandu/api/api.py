@@ -163,5 +163,9 @@ def _routers() -> None:
     api.add_router("/inspections", inspections_findings.router)
     api.add_router("/inspections", inspections_reporting.router)
 
+    from . import supervision
+
+    api.add_router("/supervision", supervision.router)
+
 
 _routers()
