@@ -1,0 +1,216 @@
+"""Resolution of person and organization records into entities.
+
+The steps of `steps.default_steps()` (or any others given) propose links; linked records
+form one entity whose id is the smallest record id of the group (so a model reporting an
+entity reports a real record). The result is written into the warehouse columns of the
+layout contract, `persons.entity_id`, `organizations.entity_id`,
+`family.relative_entity_id` and `payments.beneficiary_entity_id`, and the merges with
+their reasons into `_identity` (one row per link: kind, entity, the two records, rule and
+the shared value) and `_identity_ambiguous`, in one transaction.
+"""
+
+# SQL here is composed of identifiers of the register schemas and expressions generated
+# from them; values from files are bound as parameters or quoted by `validate._lit`.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+
+from .steps import Ambiguity, Link, Step, default_steps
+
+MAX_GROUPS_IN_REPORT = 2000
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, x: str) -> str:
+        root = x
+        while self.parent.get(root, root) != root:
+            root = self.parent[root]
+        while x != root:
+            self.parent[x], x = root, self.parent.get(x, x)
+        return root
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            low, high = (ra, rb) if ra < rb else (rb, ra)
+            self.parent[high] = low  # the root is always the smallest id
+
+
+@dataclass
+class Resolution:
+    links: list[tuple[str, str, Link]] = field(default_factory=list)  # (kind, entity, link)
+    ambiguities: list[Ambiguity] = field(default_factory=list)
+    counts: dict[str, Any] = field(default_factory=dict)
+
+    def groups(self) -> list[dict[str, Any]]:
+        by_entity: dict[tuple[str, str], dict[str, Any]] = {}
+        for kind, entity, link in self.links:
+            group = by_entity.setdefault(
+                (kind, entity), {"kind": kind, "entity_id": entity, "members": set(), "why": []}
+            )
+            group["members"].update((link.left, link.right))
+            group["why"].append(
+                {"records": [link.left, link.right], "rule": link.rule, "key": link.key}
+            )
+        return [{**g, "members": sorted(g["members"])} for _k, g in sorted(by_entity.items())]
+
+    def to_dict(self) -> dict[str, Any]:
+        groups = self.groups()
+        return {
+            **self.counts,
+            "groups": groups[:MAX_GROUPS_IN_REPORT],
+            "groups_total": len(groups),
+            "ambiguous": [
+                {
+                    "kind": a.kind,
+                    "record": a.record,
+                    "rule": a.rule,
+                    "key": a.key,
+                    "candidates": list(a.candidates),
+                }
+                for a in self.ambiguities[:MAX_GROUPS_IN_REPORT]
+            ],
+            "ambiguous_total": len(self.ambiguities),
+        }
+
+
+def resolve(con: duckdb.DuckDBPyConnection, steps: Sequence[Step] | None = None) -> Resolution:
+    """Run the steps, join their links into entities and write them (one transaction)."""
+    result = Resolution()
+    finds = {"person": _UnionFind(), "org": _UnionFind()}
+    links: list[Link] = []
+    for step in steps if steps is not None else default_steps():
+        found = list(step.links(con))
+        links += found
+        result.ambiguities += getattr(step, "ambiguities", [])
+        for link in found:
+            finds[link.kind].union(link.left, link.right)
+    result.links = [(k.kind, finds[k.kind].find(k.left), k) for k in links]
+    rules = Counter(f"{k.kind}:{k.rule}" for k in links)
+    con.execute("BEGIN TRANSACTION")
+    try:
+        _write(con, result)
+        result.counts = _counts(con) | {"links": dict(sorted(rules.items()))}
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return result
+
+
+def _write(con: duckdb.DuckDBPyConnection, result: Resolution) -> None:
+    con.execute(
+        "CREATE OR REPLACE TABLE _identity (kind VARCHAR, entity_id VARCHAR, left_id VARCHAR, "
+        "right_id VARCHAR, rule VARCHAR, key VARCHAR)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TABLE _identity_ambiguous (kind VARCHAR, record_id VARCHAR, "
+        "rule VARCHAR, key VARCHAR, candidates VARCHAR)"
+    )
+    if result.links:
+        con.executemany(
+            "INSERT INTO _identity VALUES (?, ?, ?, ?, ?, ?)",
+            [(kind, e, k.left, k.right, k.rule, k.key) for kind, e, k in result.links],
+        )
+    if result.ambiguities:
+        con.executemany(
+            "INSERT INTO _identity_ambiguous VALUES (?, ?, ?, ?, ?)",
+            [(a.kind, a.record, a.rule, a.key, ";".join(a.candidates)) for a in result.ambiguities],
+        )
+    members = """CREATE OR REPLACE TEMP TABLE _entity AS
+        SELECT kind, record_id, any_value(entity_id) AS entity_id FROM (
+            SELECT kind, left_id AS record_id, entity_id FROM _identity
+            UNION ALL SELECT kind, right_id, entity_id FROM _identity) GROUP BY ALL"""
+    con.execute(members)
+    for table, key, kind in (
+        ("persons", "person_id", "person"),
+        ("organizations", "org_id", "org"),
+    ):
+        con.execute(f'UPDATE "{table}" SET entity_id = "{key}"')
+        con.execute(
+            f'UPDATE "{table}" SET entity_id = e.entity_id FROM _entity e '
+            f'WHERE e.kind = \'{kind}\' AND e.record_id = "{table}"."{key}"'
+        )
+    _references(con)
+    con.execute("DROP TABLE _entity")
+
+
+# A person reference resolves through the referenced id, else a valid ID number, else a
+# name that one entity alone bears (in the payment's region when it names one).
+_BY_ID_NUMBER = """CREATE OR REPLACE TEMP TABLE _by_idn AS
+    SELECT id_number, min(entity_id) AS entity_id FROM persons
+    WHERE id_number IS NOT NULL AND jd_idn_problem(id_number) IS NULL
+    GROUP BY 1 HAVING count(DISTINCT entity_id) = 1"""
+_BY_NAME = """CREATE OR REPLACE TEMP TABLE _by_name AS
+    SELECT regexp_replace(name, '\\s+', '', 'g') AS name, region_code,
+        min(entity_id) AS entity_id, count(DISTINCT entity_id) AS n
+    FROM persons GROUP BY GROUPING SETS ((1), (1, 2))"""
+
+
+def _references(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_BY_ID_NUMBER)
+    con.execute(_BY_NAME)
+    con.execute(
+        """UPDATE family SET relative_entity_id = coalesce(
+            (SELECT entity_id FROM persons p WHERE p.person_id = family.relative_person_id),
+            (SELECT entity_id FROM _by_idn i WHERE i.id_number = family.relative_id_number),
+            (SELECT entity_id FROM _by_name n WHERE n.region_code IS NULL AND n.n = 1
+                AND n.name = regexp_replace(family.relative_name, '\\s+', '', 'g')))"""
+    )
+    con.execute(
+        """UPDATE payments SET beneficiary_entity_id = coalesce(
+            (SELECT entity_id FROM persons p WHERE p.person_id = payments.beneficiary_person_id),
+            (SELECT entity_id FROM _by_idn i WHERE i.id_number = payments.beneficiary_id_number),
+            (SELECT entity_id FROM _by_name n WHERE n.n = 1
+                AND n.name = regexp_replace(payments.beneficiary_name, '\\s+', '', 'g')
+                AND (CASE WHEN payments.region_code IS NULL THEN n.region_code IS NULL
+                     ELSE n.region_code = payments.region_code END)))"""
+    )
+    con.execute("DROP TABLE _by_idn")
+    con.execute("DROP TABLE _by_name")
+
+
+def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for table, _key, kind in (
+        ("persons", "person_id", "person"),
+        ("organizations", "org_id", "org"),
+    ):
+        records, entities = con.execute(
+            f'SELECT count(*), count(DISTINCT entity_id) FROM "{table}"'
+        ).fetchone() or (0, 0)
+        out[f"{kind}_records"] = int(records)
+        out[f"{kind}_entities"] = int(entities)
+    for table, column in (("family", "relative_entity_id"), ("payments", "beneficiary_entity_id")):
+        total, resolved = con.execute(
+            f'SELECT count(*), count("{column}") FROM "{table}"'
+        ).fetchone() or (0, 0)
+        out[f"{table}_references"] = int(total)
+        out[f"{table}_resolved"] = int(resolved)
+    return out
+
+
+def summary(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """The counts of the resolution the warehouse holds (after a load that changed nothing)."""
+    rules = dict(
+        con.execute(
+            "SELECT kind || ':' || rule, count(*) FROM _identity GROUP BY 1 ORDER BY 1"
+        ).fetchall()
+    )
+    groups = con.execute("SELECT count(DISTINCT (kind, entity_id)) FROM _identity").fetchone()
+    ambiguous = con.execute("SELECT count(*) FROM _identity_ambiguous").fetchone()
+    return _counts(con) | {
+        "links": rules,
+        "groups_total": int(groups[0]) if groups else 0,
+        "ambiguous_total": int(ambiguous[0]) if ambiguous else 0,
+    }

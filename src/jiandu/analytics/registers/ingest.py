@@ -1,0 +1,352 @@
+"""`ingest`: load a register directory into the warehouse.
+
+Per register: read the file into a text table, validate every row (types, required and
+allowed values, ids unique, references known), and only when no row was rejected build
+the typed table beside the live one and swap it in, together with the register's manifest
+rows, in one transaction. A rejected or unreadable register leaves the warehouse as it
+was. A file whose hash the manifest already records is not loaded again, so loading the
+same directory twice changes nothing. Identity resolution then runs over the result.
+
+`add=False` (the default) makes the warehouse mirror the directory: registers the
+directory does not hold are emptied. `add=True` appends the directory's files to the
+registers already loaded (their ids must be new) and leaves the others alone.
+"""
+
+# SQL here is composed of identifiers of the register schemas and expressions generated
+# from them; values from files are bound as parameters or quoted by `validate._lit`.
+# ruff: noqa: S608
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import duckdb
+import orjson
+
+from jiandu.analytics import warehouse as wh
+from jiandu.analytics.identity import sql as identity_sql
+
+from . import ocds, sources, validate
+from .report import ERROR, IngestReport, RegisterResult, Rejection
+from .schema import ORDER, REGISTERS, Register
+
+Progress = Callable[[str, int, int], None]  # (what is being done, steps done, steps in all)
+
+OCDS = "ocds"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now().replace(microsecond=0)
+
+
+def ensure_layout(con: duckdb.DuckDBPyConnection) -> None:
+    """The manifest, the load reports and an (empty) table for every register."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS _manifest "
+        "(register VARCHAR, file VARCHAR, sha256 VARCHAR, rows BIGINT, loaded_at TIMESTAMP)"
+    )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS _load_reports (started_at TIMESTAMP, "
+        "finished_at TIMESTAMP, ok BOOLEAN, report VARCHAR)"
+    )
+    present = _tables(con)
+    for name, register in REGISTERS.items():
+        if name not in present:
+            con.execute(f'CREATE TABLE "{name}" AS {validate.empty_select(register)}')
+    ocds.ensure(con)
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {
+        r[0]
+        for r in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+            "AND NOT temporary"
+        ).fetchall()
+    }
+
+
+def manifest_hash(con: duckdb.DuckDBPyConnection) -> str:
+    """A digest of what the warehouse holds: each register's files, hashes and rows."""
+    digest = hashlib.sha256()
+    if "_manifest" in _tables(con):
+        for row in con.execute(
+            "SELECT register, file, sha256, rows FROM _manifest ORDER BY ALL"
+        ).fetchall():
+            digest.update("\t".join(str(v) for v in row).encode() + b"\n")
+    return digest.hexdigest()
+
+
+def _manifest(con: duckdb.DuckDBPyConnection, register: str) -> list[tuple[str, str]]:
+    return con.execute(
+        "SELECT file, sha256 FROM _manifest WHERE register = $r ORDER BY file", {"r": register}
+    ).fetchall()
+
+
+class _Load:
+    def __init__(self, con: duckdb.DuckDBPyConnection, report: IngestReport, add: bool) -> None:
+        self.con = con
+        self.report = report
+        self.add = add
+        self.changed: set[str] = set()
+        self._since = 0  # the first rejection of the register being loaded
+
+    # --- one register --------------------------------------------------------------------
+
+    def register(self, register: Register, found: list[sources.Source]) -> None:
+        started = time.perf_counter()
+        self._since = len(self.report.rejections)
+        if len(found) > 1:
+            files = ", ".join(s.display for s in found)
+            for s in found:
+                self._reject(Rejection(s.display, None, None, "two_files", {"files": files}))
+            self._result(register.name, files, 0, "", "failed", started)
+            return
+        source = found[0]
+        digest = sources.sha256(source)
+        loaded = _manifest(self.con, register.name)
+        if (self.add and any(h == digest for _f, h in loaded)) or (
+            not self.add and loaded == [(source.display, digest)]
+        ):
+            rows = self._count(register.name)
+            self._result(register.name, source.display, rows, digest, "unchanged", started)
+            return
+        raw = f"_raw_{register.name}"
+        try:
+            problems = sources.read_raw(self.con, source, raw)
+        except sources.ReadError as exc:
+            self._reject(exc.rejection)
+            self._result(register.name, source.display, 0, digest, "failed", started)
+            return
+        try:
+            self._validate_and_swap(register, source, raw, digest, problems, started)
+        finally:
+            self.con.execute(f'DROP TABLE IF EXISTS "{raw}"')
+            self.con.execute(f'DROP TABLE IF EXISTS "_stage_{register.name}"')
+
+    def _validate_and_swap(
+        self,
+        register: Register,
+        source: sources.Source,
+        raw: str,
+        digest: str,
+        problems: list[Rejection],
+        started: float,
+    ) -> None:
+        con = self.con
+        present = [r[0] for r in con.execute(f'DESCRIBE "{raw}"').fetchall()]
+        missing = [c for c in register.required if c not in present]
+        problems += [Rejection(source.display, 1, c, "missing_column") for c in missing]
+        available = set(present) - set(missing)
+        problems += validate.problems(con, register, source, raw, available)
+        problems += validate.duplicates(con, register, source, raw)
+        if register.key and self.add:
+            problems += self._collisions(register, source, raw)
+        problems += validate.dangling(
+            con, register, source, raw, available, self._targets(register, raw)
+        )
+        for p in problems:
+            self._reject(p)
+        rows = self._count(raw)
+        if any(p.severity == ERROR for p in problems):
+            self._result(register.name, source.display, rows, digest, "rejected", started)
+            return
+        stage = f"_stage_{register.name}"
+        select = validate.typed_select(register, raw, present)
+        if self.add:
+            select = f'SELECT * FROM "{register.name}" UNION ALL BY NAME ({select})'
+        con.execute(f'CREATE OR REPLACE TABLE "{stage}" AS {select}')
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(f'DROP TABLE "{register.name}"')
+            con.execute(f'ALTER TABLE "{stage}" RENAME TO "{register.name}"')
+            if not self.add:
+                con.execute("DELETE FROM _manifest WHERE register = $r", {"r": register.name})
+            con.execute(
+                "INSERT INTO _manifest VALUES ($r, $f, $h, $n, $t)",
+                {"r": register.name, "f": source.display, "h": digest, "n": rows, "t": _now()},
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        self.changed.add(register.name)
+        self._result(register.name, source.display, rows, digest, "loaded", started)
+
+    def _collisions(self, register: Register, source: sources.Source, raw: str) -> list[Rejection]:
+        v = validate._v(register.key)
+        rows = self.con.execute(
+            f'SELECT rowid + {source.first_row}, {v} FROM "{raw}" WHERE {v} IN '
+            f'(SELECT "{register.key}" FROM "{register.name}") ORDER BY 1'
+        ).fetchall()
+        return [
+            Rejection(source.display, row, register.key, "duplicate_id", {"first": "-"}, key)
+            for row, key in rows
+        ]
+
+    def _targets(self, register: Register, raw: str) -> dict[str, str]:
+        """The key set of each register this one may refer to."""
+        out: dict[str, str] = {}
+        for name, other in REGISTERS.items():
+            if not other.key:
+                continue
+            loaded = f'SELECT "{other.key}" FROM "{name}" WHERE "{other.key}" IS NOT NULL'
+            if name == register.name:
+                own = validate._v(other.key)
+                mine = f'SELECT {own} FROM "{raw}" WHERE {own} IS NOT NULL'
+                out[name] = f"{mine} UNION ALL {loaded}" if self.add else mine
+            elif _manifest(self.con, name):
+                out[name] = loaded
+        return out
+
+    # --- OCDS ----------------------------------------------------------------------------
+
+    def releases(self, files: list[Path], root: Path) -> None:
+        started = time.perf_counter()
+        self._since = len(self.report.rejections)
+        digest = hashlib.sha256()
+        for path in files:
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(sources.sha256(sources.Source(OCDS, path, "jsonl")).encode())
+        value = digest.hexdigest()
+        display = f"{sources.OCDS_DIR}/*.jsonl ({len(files)})"
+        if _manifest(self.con, OCDS) == [(display, value)]:
+            rows = self._count("ocds_releases")
+            self._result(OCDS, display, rows, value, "unchanged", started)
+            return
+        table = "_raw_ocds"
+        problems = ocds.read(self.con, files, root, table)
+        rows = self._count(table)
+        for p in problems:
+            self._reject(p)
+        if problems:
+            self._result(OCDS, display, rows, value, "rejected", started)
+        else:
+            self.con.execute("BEGIN TRANSACTION")
+            try:
+                ocds.swap(self.con, table)
+                self.con.execute("DELETE FROM _manifest WHERE register = $r", {"r": OCDS})
+                self.con.execute(
+                    "INSERT INTO _manifest VALUES ($r, $f, $h, $n, $t)",
+                    {"r": OCDS, "f": display, "h": value, "n": rows, "t": _now()},
+                )
+                self.con.execute("COMMIT")
+            except Exception:
+                self.con.execute("ROLLBACK")
+                raise
+            self.changed.add(OCDS)
+            self._result(OCDS, display, rows, value, "loaded", started)
+        self.con.execute(f'DROP TABLE IF EXISTS "{table}"')
+
+    def empty(self, name: str) -> None:
+        """add=False: a register loaded earlier that the directory no longer holds."""
+        if not _manifest(self.con, name):
+            return
+        self.con.execute("BEGIN TRANSACTION")
+        if name == OCDS:
+            for table in ocds.TABLES:
+                self.con.execute(f"DROP TABLE {table}")
+            ocds.ensure(self.con)
+        else:
+            self.con.execute(f'DROP TABLE "{name}"')
+            self.con.execute(f'CREATE TABLE "{name}" AS {validate.empty_select(REGISTERS[name])}')
+        self.con.execute("DELETE FROM _manifest WHERE register = $r", {"r": name})
+        self.con.execute("COMMIT")
+        self.changed.add(name)
+
+    # --- bookkeeping ---------------------------------------------------------------------
+
+    def _count(self, table: str) -> int:
+        row = self.con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+        return int(row[0]) if row else 0
+
+    def _reject(self, rejection: Rejection) -> None:
+        self.report.rejections.append(rejection)
+
+    def _result(
+        self, name: str, file: str, rows: int, digest: str, status: str, started: float
+    ) -> None:
+        mine = self.report.rejections[self._since :]
+        self.report.registers.append(
+            RegisterResult(
+                name,
+                file,
+                rows,
+                digest,
+                status,
+                round(time.perf_counter() - started, 3),
+                errors=sum(r.severity == ERROR for r in mine),
+                warnings=sum(r.severity != ERROR for r in mine),
+            )
+        )
+
+
+def ingest(
+    directory: Path | str,
+    *,
+    warehouse: Path | str | None = None,
+    add: bool = False,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Load the registers of `directory` into the warehouse; see the module docstring."""
+    from jiandu.analytics.identity import resolve
+
+    root = Path(directory)
+    report = IngestReport(directory=str(root), started_at=_now().isoformat())
+    if not root.is_dir():
+        raise FileNotFoundError(f"{root} is not a directory")
+    found = sources.discover(root)
+    report.unknown_files = found.unknown
+    report.rejections.extend(found.problems)
+    steps = [name for name in ORDER if name in found.sources] + ([OCDS] if found.ocds else [])
+    total = len(steps) + 1
+    con = wh.connect(warehouse)
+    try:
+        identity_sql.install(con)
+        ensure_layout(con)
+        load = _Load(con, report, add)
+        for i, name in enumerate(steps):
+            if progress:
+                progress(name, i, total)
+            if name == OCDS:
+                load.releases(found.ocds, root)
+            else:
+                load.register(REGISTERS[name], found.sources[name])
+        if not add:
+            for name in [*ORDER, OCDS]:
+                if name not in steps:
+                    load.empty(name)
+        if progress:
+            progress("identity", len(steps), total)
+        if load.changed or "_identity" not in _tables(con):
+            report.identity = resolve.resolve(con).to_dict()
+        else:
+            report.identity = resolve.summary(con)
+        report.finished_at = _now().isoformat()
+        con.execute(
+            "INSERT INTO _load_reports VALUES ($s, $f, $ok, $r)",
+            {
+                "s": report.started_at,
+                "f": report.finished_at,
+                "ok": report.ok,
+                "r": orjson.dumps(report.to_dict()).decode(),
+            },
+        )
+        if progress:
+            progress("done", total, total)
+    finally:
+        con.close()
+    return report
+
+
+def last_report(con: duckdb.DuckDBPyConnection) -> IngestReport | None:
+    if "_load_reports" not in _tables(con):
+        return None
+    row = con.execute(
+        "SELECT report FROM _load_reports ORDER BY finished_at DESC LIMIT 1"
+    ).fetchone()
+    return IngestReport.from_dict(orjson.loads(row[0])) if row else None
