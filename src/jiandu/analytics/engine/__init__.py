@@ -123,7 +123,7 @@ def _open(warehouse: Path | str | None) -> tuple[duckdb.DuckDBPyConnection, Path
     loaded = [
         name
         for name in sorted(present & (set(REGISTERS) | {"ocds_releases"}))
-        if con.table(name).limit(1).fetchone() is not None
+        if con.table(name).limit(1).fetchall()
     ]
     if not loaded:
         con.close()
