@@ -119,4 +119,4 @@ def test_import_needs_the_right_to_start_runs(make_user: Any, make_run: Any) -> 
 def test_themes_of_model_ids() -> None:
     assert services.theme_of("R024") == "T"
     assert services.theme_of("E03") == "E"
-    assert services.theme_of("X9", {"X9": "C"}) == "C"
+    assert services.theme_of("C02") == "C"

@@ -249,10 +249,10 @@ def progress_callback(run: Run) -> Callable[..., None]:
 
 def plain(value: Any) -> Any:
     """A JSON-compatible copy of an engine record (dataclasses, dates, tuples)."""
-    if is_dataclass(value) and not isinstance(value, type):
-        value = asdict(value)
-    elif hasattr(value, "to_dict"):
+    if hasattr(value, "to_dict"):
         value = value.to_dict()
+    elif is_dataclass(value) and not isinstance(value, type):
+        value = asdict(value)
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):

@@ -39,26 +39,13 @@ CHUNK = 500
 THEMES = {t.value for t in Hit.Theme}
 
 
-def theme_of(model_id: str, themes: dict[str, str] | None = None) -> str:
-    """The theme letter of a model: the catalogue's when known, else its id's letter (the
-    OCDS R-indicators are procurement red flags, theme T)."""
-    if themes and themes.get(model_id) in THEMES:
-        return themes[model_id]
+def theme_of(model_id: str) -> str:
+    """The theme of a model, the letter of its id (REGISTERS.md section 4); the OCDS
+    R-indicators are procurement red flags, theme T."""
     letter = model_id[:1].upper()
-    if letter == "R":
-        return Hit.Theme.TENDERS
-    return letter if letter in THEMES else Hit.Theme.TENDERS
-
-
-def _catalogue_themes() -> dict[str, str]:
-    try:
-        from jiandu.analytics.catalogue import load
-    except ImportError:
-        return {}
-    try:
-        return {spec.id: str(spec.theme)[:1].upper() for spec in load()}
-    except Exception:  # a broken catalogue must not stop an import; ids carry the theme
-        return {}
+    if letter in THEMES:
+        return letter
+    return Hit.Theme.TENDERS
 
 
 def require_visible(actor: Any, action: str, hit: Hit) -> None:
@@ -117,7 +104,6 @@ def import_hits(
     run: Run,
     hits: Sequence[HitRecord],
     facts: warehouse.Facts | None = None,
-    themes: dict[str, str] | None = None,
 ) -> ImportSummary:
     """Bring a run's hits into the triage queue. A hit whose key is already known is the
     same lead: it gets one more occurrence (and, while still open, the latest score,
@@ -127,15 +113,13 @@ def import_hits(
         facts = warehouse.facts(
             (p for h in hits for p in h.person_ids), (o for h in hits for o in h.org_ids)
         )
-    if themes is None:
-        themes = _catalogue_themes()
     records = list({h.key: h for h in hits}.values())  # one per key within a run
     summary = ImportSummary(hits=len(records))
     now = timezone.now()
     with transaction.atomic():
         run = Run.objects.select_for_update().get(pk=run.pk)
         for start in range(0, len(records), CHUNK):
-            _import_chunk(run, records[start : start + CHUNK], facts, themes, now, summary)
+            _import_chunk(run, records[start : start + CHUNK], facts, now, summary)
         run.hit_count = Occurrence.objects.filter(run=run).count()
         run.new_hits += summary.new
         run.seen_again += summary.seen_again
@@ -158,7 +142,6 @@ def _import_chunk(
     run: Run,
     records: list[HitRecord],
     facts: warehouse.Facts,
-    themes: dict[str, str],
     now: Any,
     summary: ImportSummary,
 ) -> None:
@@ -183,7 +166,7 @@ def _import_chunk(
         if hit.pk is None or hit.is_open:
             hit.model_id = record.model_id
             hit.model_version = record.model_version
-            hit.theme = theme_of(record.model_id, themes)
+            hit.theme = theme_of(record.model_id)
             hit.subject_type = record.subject_type
             hit.subject_id = record.subject_id[:300]
             hit.score = float(record.score)

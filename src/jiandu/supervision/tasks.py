@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django_tasks import task
 
@@ -85,23 +86,14 @@ def _models(run: Run) -> None:
     result = run_models(
         only=run.only or None, params=run.params or None, progress=runs.progress_callback(run)
     )
-    records = runs.plain(_records(result))
     Run.objects.filter(pk=run.pk).update(
-        engine_run_id=str(getattr(result, "run_id", "")),
-        manifest_hash=str(getattr(result, "manifest_hash", "") or ""),
-        engine_started_at=getattr(result, "started_at", None),
-        engine_finished_at=getattr(result, "finished_at", None),
-        records=records,
+        engine_run_id=result.run_id,
+        manifest_hash=result.manifest_hash or "",
+        engine_started_at=parse_datetime(result.started_at or ""),
+        engine_finished_at=parse_datetime(result.finished_at or ""),
+        records=[runs.plain(m) for m in result.models],
         progress_label=_("Importing the hits"),
     )
     run.refresh_from_db()
     services.import_hits(actor=run.requested_by, run=run, hits=list(result.hits))
     _finish(run, Run.State.SUCCEEDED)
-
-
-def _records(result: Any) -> list[Any]:
-    for name in ("records", "models", "model_records"):
-        value = getattr(result, name, None)
-        if value is not None:
-            return list(value)
-    return []

@@ -12,6 +12,8 @@ from jiandu.accounts import permissions
 from jiandu.core.types import AuthedRequest
 
 from .. import catalogue, selectors
+from ..models import Hit
+from ..services import theme_of
 
 
 @login_required
@@ -22,6 +24,7 @@ def model_list(request: AuthedRequest) -> HttpResponse:
         {
             "spec": spec,
             "title": catalogue.text(spec.title),
+            "theme": Hit.Theme(theme_of(spec.id)).label,
             "precision": precision.get(spec.id),
         }
         for spec in catalogue.specs()
@@ -55,6 +58,7 @@ def model_detail(request: AuthedRequest, model_id: str) -> HttpResponse:
             "model_id": model_id,
             "spec": spec,
             "title": catalogue.text(spec.title) if spec is not None else model_id,
+            "theme": Hit.Theme(theme_of(model_id)).label,
             "rationale": catalogue.text(spec.rationale) if spec is not None else "",
             "params": params,
             "runs": selectors.last_model_runs(request.user, model_id),
