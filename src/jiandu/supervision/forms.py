@@ -115,3 +115,45 @@ class ModelRunForm(ServiceForm):
     def __init__(self, *args: Any, models: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["only"].choices = models  # type: ignore[attr-defined]
+
+
+class EscalateForm(ServiceForm):
+    summary = forms.CharField(
+        label=_("Summary of the clue"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    category = forms.ChoiceField(label=_("Category"))
+    keeper = forms.ModelChoiceField(label=_("Clue officer who keeps it"), queryset=None)
+    subjects = forms.MultipleChoiceField(
+        label=_("Subject persons"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    extra_subject = forms.CharField(
+        label=_("Another subject person (name)"), max_length=100, required=False
+    )
+    confidentiality = forms.ChoiceField(label=_("Confidentiality"))
+
+    def __init__(
+        self,
+        *args: Any,
+        categories: list[tuple[str, str]],
+        levels: list[tuple[str, str]],
+        keepers: QuerySet[Any],
+        candidates: list[Any],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = categories  # type: ignore[attr-defined]
+        self.fields["confidentiality"].choices = levels  # type: ignore[attr-defined]
+        self.fields["keeper"].queryset = keepers  # type: ignore[attr-defined]
+        self.fields["subjects"].choices = [  # type: ignore[attr-defined]
+            (c.register_id, c.label) for c in candidates
+        ]
+
+
+class FlagForm(ServiceForm):
+    problem = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Why the hit shows the problem recurring"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

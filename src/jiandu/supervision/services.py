@@ -21,7 +21,7 @@ from jiandu.accounts import permissions
 from jiandu.analytics.hits import Hit as HitRecord
 from jiandu.audit import services as audit
 from jiandu.core import states
-from jiandu.core.errors import PermissionDenied, ValidationFailed
+from jiandu.core.errors import ValidationFailed
 
 from . import warehouse
 from .models import DismissalReason, Hit, Occurrence, OrgLink, Run
@@ -233,7 +233,7 @@ def _import_chunk(
 SNAPSHOT = ("state", "dismissal_reason", "comment", "merged_into")
 
 
-def _move(actor: Any, hit: Hit, target: str, action: str, **fields: Any) -> Hit:
+def move(actor: Any, hit: Hit, target: str, action: str, **fields: Any) -> Hit:
     before = audit.snapshot(hit, SNAPSHOT)
     states.apply(hit, "state", TRANSITIONS, target)
     for name, value in fields.items():
@@ -250,22 +250,29 @@ def _move(actor: Any, hit: Hit, target: str, action: str, **fields: Any) -> Hit:
     return hit
 
 
-def _locked(actor: Any, action: str, hit: Hit) -> Hit:
+def check_transition(hit: Hit, target: str) -> None:
+    """InvalidTransition unless the table allows `hit` to go to `target` (nothing set)."""
+    if target not in states.allowed(TRANSITIONS, hit.state):
+        probe = Hit(state=hit.state)
+        states.apply(probe, "state", TRANSITIONS, target)
+
+
+def locked(actor: Any, action: str, hit: Hit) -> Hit:
     require_visible(actor, action, hit)
     return Hit.objects.select_for_update().get(pk=hit.pk)
 
 
 def start_review(*, actor: Any, hit: Hit) -> Hit:
     with transaction.atomic():
-        hit = _locked(actor, "hit.triage", hit)
-        return _move(actor, hit, Hit.State.UNDER_REVIEW, "hit.review")
+        hit = locked(actor, "hit.triage", hit)
+        return move(actor, hit, Hit.State.UNDER_REVIEW, "hit.review")
 
 
 def release(*, actor: Any, hit: Hit) -> Hit:
     """Put a hit under review back into the queue as new."""
     with transaction.atomic():
-        hit = _locked(actor, "hit.triage", hit)
-        return _move(actor, hit, Hit.State.NEW, "hit.release")
+        hit = locked(actor, "hit.triage", hit)
+        return move(actor, hit, Hit.State.NEW, "hit.release")
 
 
 def _comment(comment: str) -> str:
@@ -285,8 +292,8 @@ def dismiss(*, actor: Any, hit: Hit, reason: DismissalReason, comment: str = "")
     if reason.code == "other" and not comment:
         raise ValidationFailed({"comment": _("Say why in the comment when the reason is “other”.")})
     with transaction.atomic():
-        hit = _locked(actor, "hit.triage", hit)
-        return _move(
+        hit = locked(actor, "hit.triage", hit)
+        return move(
             actor, hit, Hit.State.DISMISSED, "hit.dismiss", dismissal_reason=reason, comment=comment
         )
 
@@ -295,8 +302,8 @@ def reopen(*, actor: Any, hit: Hit, comment: str = "") -> Hit:
     """Bring a dismissed or merged hit back under review."""
     comment = _comment(comment)
     with transaction.atomic():
-        hit = _locked(actor, "hit.triage", hit)
-        return _move(
+        hit = locked(actor, "hit.triage", hit)
+        return move(
             actor,
             hit,
             Hit.State.UNDER_REVIEW,
@@ -312,7 +319,7 @@ def merge(*, actor: Any, hit: Hit, into: Hit, comment: str = "") -> Hit:
     comment = _comment(comment)
     with transaction.atomic():
         require_visible(actor, "hit.triage", into)
-        hit = _locked(actor, "hit.triage", hit)
+        hit = locked(actor, "hit.triage", hit)
         into = Hit.objects.select_for_update().get(pk=into.pk)
         if into.pk == hit.pk:
             raise ValidationFailed({"into": _("A hit cannot be merged into itself.")})
@@ -323,10 +330,4 @@ def merge(*, actor: Any, hit: Hit, into: Hit, comment: str = "") -> Hit:
                     % {"key": into.key, "state": into.get_state_display()}
                 }
             )
-        return _move(actor, hit, Hit.State.MERGED, "hit.merge", merged_into=into, comment=comment)
-
-
-def deny(action: str, obj: Any, message: str) -> PermissionDenied:
-    exc = PermissionDenied(action, obj)
-    exc.args = (message,)
-    return exc
+        return move(actor, hit, Hit.State.MERGED, "hit.merge", merged_into=into, comment=comment)
