@@ -152,32 +152,38 @@ _BY_ID_NUMBER = """CREATE OR REPLACE TEMP TABLE _by_idn AS
     WHERE id_number IS NOT NULL AND jd_idn_problem(id_number) IS NULL
     GROUP BY 1 HAVING count(DISTINCT entity_id) = 1"""
 _BY_NAME = """CREATE OR REPLACE TEMP TABLE _by_name AS
+    SELECT regexp_replace(name, '\\s+', '', 'g') AS name, min(entity_id) AS entity_id
+    FROM persons GROUP BY 1 HAVING count(DISTINCT entity_id) = 1"""
+_BY_NAME_REGION = """CREATE OR REPLACE TEMP TABLE _by_name_region AS
     SELECT regexp_replace(name, '\\s+', '', 'g') AS name, region_code,
-        min(entity_id) AS entity_id, count(DISTINCT entity_id) AS n
-    FROM persons GROUP BY GROUPING SETS ((1), (1, 2))"""
+        min(entity_id) AS entity_id
+    FROM persons WHERE region_code IS NOT NULL
+    GROUP BY 1, 2 HAVING count(DISTINCT entity_id) = 1"""
+_FAMILY = """CREATE OR REPLACE TABLE family AS
+    SELECT f.* REPLACE (coalesce(p.entity_id, i.entity_id, n.entity_id) AS relative_entity_id)
+    FROM family f
+    LEFT JOIN persons p ON p.person_id = f.relative_person_id
+    LEFT JOIN _by_idn i ON i.id_number = f.relative_id_number
+    LEFT JOIN _by_name n ON n.name = regexp_replace(f.relative_name, '\\s+', '', 'g')
+    ORDER BY f.rowid"""
+_PAYMENTS = """CREATE OR REPLACE TABLE payments AS
+    SELECT f.* REPLACE (coalesce(p.entity_id, i.entity_id,
+        CASE WHEN f.region_code IS NULL THEN n.entity_id ELSE r.entity_id END)
+        AS beneficiary_entity_id)
+    FROM payments f
+    LEFT JOIN persons p ON p.person_id = f.beneficiary_person_id
+    LEFT JOIN _by_idn i ON i.id_number = f.beneficiary_id_number
+    LEFT JOIN _by_name n ON n.name = regexp_replace(f.beneficiary_name, '\\s+', '', 'g')
+    LEFT JOIN _by_name_region r ON r.region_code = f.region_code
+        AND r.name = regexp_replace(f.beneficiary_name, '\\s+', '', 'g')
+    ORDER BY f.rowid"""
 
 
 def _references(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(_BY_ID_NUMBER)
-    con.execute(_BY_NAME)
-    con.execute(
-        """UPDATE family SET relative_entity_id = coalesce(
-            (SELECT entity_id FROM persons p WHERE p.person_id = family.relative_person_id),
-            (SELECT entity_id FROM _by_idn i WHERE i.id_number = family.relative_id_number),
-            (SELECT entity_id FROM _by_name n WHERE n.region_code IS NULL AND n.n = 1
-                AND n.name = regexp_replace(family.relative_name, '\\s+', '', 'g')))"""
-    )
-    con.execute(
-        """UPDATE payments SET beneficiary_entity_id = coalesce(
-            (SELECT entity_id FROM persons p WHERE p.person_id = payments.beneficiary_person_id),
-            (SELECT entity_id FROM _by_idn i WHERE i.id_number = payments.beneficiary_id_number),
-            (SELECT entity_id FROM _by_name n WHERE n.n = 1
-                AND n.name = regexp_replace(payments.beneficiary_name, '\\s+', '', 'g')
-                AND (CASE WHEN payments.region_code IS NULL THEN n.region_code IS NULL
-                     ELSE n.region_code = payments.region_code END)))"""
-    )
-    con.execute("DROP TABLE _by_idn")
-    con.execute("DROP TABLE _by_name")
+    for statement in (_BY_ID_NUMBER, _BY_NAME, _BY_NAME_REGION, _FAMILY, _PAYMENTS):
+        con.execute(statement)
+    for table in ("_by_idn", "_by_name", "_by_name_region"):
+        con.execute(f"DROP TABLE {table}")
 
 
 def _counts(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

@@ -121,7 +121,9 @@ class _Blocked:
         return out
 
     def _ambiguous(self, members: list[Candidate], block: str, key: str) -> None:
-        others = tuple(sorted({c.ident or c.written or c.record for c in members}))
+        idents = {c.ident for c in members if c.ident}
+        written = {c.written for c in members if c.written}
+        others = tuple(sorted(idents or written))
         for c in members:
             if c.ident is None:
                 self.ambiguities.append(

@@ -95,6 +95,13 @@ class _Load:
         self.changed: set[str] = set()
         self._since = 0  # the first rejection of the register being loaded
 
+    @property
+    def loaded(self) -> set[str]:
+        """The registers the manifest records (re-read: each swap changes it)."""
+        return {
+            r[0] for r in self.con.execute("SELECT DISTINCT register FROM _manifest").fetchall()
+        }
+
     # --- one register --------------------------------------------------------------------
 
     def register(self, register: Register, found: list[sources.Source]) -> None:
@@ -143,8 +150,8 @@ class _Load:
         problems += [Rejection(source.display, 1, c, "missing_column") for c in missing]
         available = set(present) - set(missing)
         problems += validate.problems(con, register, source, raw, available)
-        problems += validate.duplicates(con, register, source, raw)
-        if register.key and self.add:
+        problems += validate.duplicates(con, register, source, raw, available)
+        if register.key in available and self.add:
             problems += self._collisions(register, source, raw)
         problems += validate.dangling(
             con, register, source, raw, available, self._targets(register, raw)
@@ -191,6 +198,7 @@ class _Load:
     def _targets(self, register: Register, raw: str) -> dict[str, str]:
         """The key set of each register this one may refer to."""
         out: dict[str, str] = {}
+        loaded_now = self.loaded
         for name, other in REGISTERS.items():
             if not other.key:
                 continue
@@ -199,7 +207,7 @@ class _Load:
                 own = validate._v(other.key)
                 mine = f'SELECT {own} FROM "{raw}" WHERE {own} IS NOT NULL'
                 out[name] = f"{mine} UNION ALL {loaded}" if self.add else mine
-            elif _manifest(self.con, name):
+            elif name in loaded_now:
                 out[name] = loaded
         return out
 

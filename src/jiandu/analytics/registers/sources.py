@@ -197,6 +197,8 @@ def read_raw(con: duckdb.DuckDBPyConnection, source: Source, table: str) -> list
     malformed: list[Rejection] = []
     try:
         if source.kind == "csv":
+            con.execute("DROP TABLE IF EXISTS _rejects")
+            con.execute("DROP TABLE IF EXISTS _rejects_scan")
             con.execute(
                 f'CREATE TEMP TABLE "{table}" AS SELECT * FROM read_csv($path, header = true, '
                 "all_varchar = true, store_rejects = true, rejects_table = '_rejects', "

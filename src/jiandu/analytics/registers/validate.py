@@ -22,6 +22,8 @@ LOCAL_ZONE = "Asia/Shanghai"  # "local time assumed" for timestamps written with
 MAX_VALUE = 120  # characters of an offending value kept in the report
 
 _ZONED = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
+_DATE = r"\d{4}-\d{2}-\d{2}"
+_TIMESTAMP = r"\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?"
 _TRUE = ("true", "t", "1", "yes", "y", "是")
 _FALSE = ("false", "f", "0", "no", "n", "否")
 
@@ -42,10 +44,11 @@ def _list(values: tuple[str, ...]) -> str:
 def typed(column: Column, v: str) -> str:
     """The SQL expression giving the typed value of text expression `v` (NULL if invalid)."""
     if column.type == "date":
-        return f"TRY_CAST({v} AS DATE)"
+        return f"CASE WHEN regexp_full_match({v}, {_lit(_DATE)}) THEN TRY_CAST({v} AS DATE) END"
     if column.type == "timestamp":
         return (
-            f"CASE WHEN regexp_matches({v}, {_lit(_ZONED)}) "
+            f"CASE WHEN NOT regexp_full_match({v}, {_lit(_TIMESTAMP)}) THEN NULL "
+            f"WHEN regexp_matches({v}, {_lit(_ZONED)}) "
             f"THEN TRY_CAST({v} AS TIMESTAMPTZ) AT TIME ZONE {_lit(LOCAL_ZONE)} "
             f"ELSE TRY_CAST({v} AS TIMESTAMP) END"
         )
@@ -164,10 +167,14 @@ def problems(
 
 
 def duplicates(
-    con: duckdb.DuckDBPyConnection, register: Register, source: Source, table: str
+    con: duckdb.DuckDBPyConnection,
+    register: Register,
+    source: Source,
+    table: str,
+    present: set[str],
 ) -> list[Rejection]:
     """Rows repeating an id of an earlier row."""
-    if not register.key:
+    if not register.key or register.key not in present:
         return []
     v = _v(register.key)
     dup = con.execute(
