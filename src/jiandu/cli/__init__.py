@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import audit, calendar, ingest, server, users
+from . import audit, calendar, ingest, server, synth, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -22,3 +22,4 @@ main.add_command(users.createuser)
 main.add_command(audit.audit)
 main.add_command(calendar.calendar_group)
 main.add_command(ingest.ingest)
+main.add_command(synth.synth)
