@@ -29,7 +29,7 @@ from . import documents, services, warehouse
 from .models import Hit
 
 # The clue category a hit's theme suggests (the analyst may choose another).
-CATEGORY_OF_THEME = {
+CATEGORY_OF_THEME: dict[str, str] = {
     Hit.Theme.PEOPLE: "people_facing",
     Hit.Theme.BUSINESS: "politics_business",
     Hit.Theme.TENDERS: "corruption",

@@ -122,7 +122,9 @@ class EscalateForm(ServiceForm):
         label=_("Summary of the clue"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 5})
     )
     category = forms.ChoiceField(label=_("Category"))
-    keeper = forms.ModelChoiceField(label=_("Clue officer who keeps it"), queryset=None)
+    keeper: forms.ModelChoiceField[Any] = forms.ModelChoiceField(
+        label=_("Clue officer who keeps it"), queryset=None
+    )
     subjects = forms.MultipleChoiceField(
         label=_("Subject persons"), required=False, widget=forms.CheckboxSelectMultiple
     )

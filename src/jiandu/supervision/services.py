@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from jiandu.accounts import permissions
+from jiandu.accounts.models import OrgUnit
 from jiandu.analytics.hits import Hit as HitRecord
 from jiandu.audit import services as audit
 from jiandu.core import states
@@ -226,6 +227,55 @@ def _import_chunk(
         ],
         batch_size=CHUNK,
     )
+
+
+def link_organization(
+    *, actor: Any, org_unit: OrgUnit, uscc: str = "", register_org_id: str = ""
+) -> OrgLink:
+    """Recognize a register organization (by USCC or register id) as `org_unit`; the
+    hits already about it come into that unit's scope at once."""
+    permissions.require(actor, "run.start")
+    permissions.require(actor, "orgunit.view", org_unit)
+    uscc, register_org_id = uscc.strip().upper(), register_org_id.strip()
+    if not uscc and not register_org_id:
+        raise ValidationFailed({"uscc": _("Give the credit code or the register id.")})
+    if uscc and (len(uscc) != 18 or not uscc.isalnum()):
+        raise ValidationFailed(
+            {"uscc": _("A unified social credit code has 18 letters or digits.")}
+        )
+    taken = OrgLink.objects.filter(uscc=uscc) if uscc else OrgLink.objects.none()
+    if register_org_id:
+        taken = taken | OrgLink.objects.filter(register_org_id=register_org_id)
+    if taken.exists():
+        raise ValidationFailed({"uscc": _("This organization is already linked to an org unit.")})
+    ids = {register_org_id} if register_org_id else set()
+    if uscc:
+        ids |= warehouse.org_ids_with_uscc(uscc)
+    with transaction.atomic():
+        link = OrgLink.objects.create(org_unit=org_unit, uscc=uscc, register_org_id=register_org_id)
+        matching = [
+            pk
+            for pk, org_ids in Hit.objects.values_list("pk", "org_ids").iterator(chunk_size=2000)
+            if ids.intersection(org_ids or ())
+        ]
+        Through = Hit.org_units.through
+        Through.objects.bulk_create(
+            [Through(hit_id=pk, orgunit_id=org_unit.pk) for pk in matching],
+            ignore_conflicts=True,
+            batch_size=CHUNK,
+        )
+        audit.record(
+            actor=actor,
+            action="orglink.create",
+            target=link,
+            changes={
+                "org_unit": org_unit.code,
+                "uscc": uscc,
+                "register_org_id": register_org_id,
+                "hits": len(matching),
+            },
+        )
+    return link
 
 
 # --- triage ------------------------------------------------------------------------------

@@ -293,3 +293,12 @@ def involved(
             r["buyer_name"] = org_names.get(str(r.get("buyer_org_id")), "")
             r["supplier_name"] = org_names.get(str(r.get("supplier_org_id")), "")
     return Involved(people=people, organizations=organizations)
+
+
+def org_ids_with_uscc(uscc: str, *, path: Path | str | None = None) -> set[str]:
+    """The register ids of the organizations carrying a unified social credit code."""
+    with _open(path) as reader:
+        if reader is None or not reader.has("organizations", "org_id", "uscc"):
+            return set()
+        rows = reader.rows("SELECT org_id FROM organizations WHERE upper(uscc) = ?", [uscc.upper()])
+    return {str(r["org_id"]) for r in rows}
