@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from jiandu.demo import load
-from jiandu.demo import supervision
+from jiandu.demo import load, supervision
 from jiandu.supervision.models import Hit, Occurrence, Run
 
 
