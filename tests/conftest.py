@@ -34,6 +34,7 @@ SEED_MIGRATIONS = [
     ("jiandu.audit.migrations.0002_chain_head", "create_head"),
     ("jiandu.inspections.migrations.0002_taxonomy", "add"),
     ("jiandu.inspections.migrations.0003_role_actions", "add"),
+    ("jiandu.rectification.migrations.0002_role_actions", "add"),
     ("jiandu.supervision.migrations.0002_seed", "add"),
 ]
 

@@ -11,6 +11,8 @@ loads registers, sees and triages every hit except those naming leading cadres; 
 (the clue officer, global) sees and triages every hit, those naming leading cadres
 included; "discipline" reads hits (cadres included), runs and precision, and triages
 nothing; every other account nothing. A read of a hit naming a leading cadre is logged.
+"rect" is about a unit with a cancelled rectification problem: "discipline" (who sees hits
+and verifies rectification) flags the problem as recurring from the hit.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ CADRE_VIEWERS = frozenset({"clues", "discipline"})  # hit.view_cadre
 TRIAGERS = frozenset({"analyst", "clues"})  # hit.triage
 CADRE_TRIAGERS = TRIAGERS & CADRE_VIEWERS
 STARTERS = frozenset({"analyst"})  # run.start
+# See the hit and verify the rectification of its unit (rectification.verify or .assess).
+FLAGGERS = frozenset({"discipline"})
 
 DISMISS = {"reason": "{reason}", "comment": "矩阵"}
 DISMISS_API = {"reason": "data_error", "comment": "矩阵"}
@@ -70,6 +74,12 @@ ROWS = [
     ),
     get("/supervision/hits/{hit_open}/merge/", TRIAGERS),
     post("/supervision/hits/{hit_open}/merge/", TRIAGERS, "hit.merge", {"into": "{hit_target}"}),
+    post(
+        "/supervision/hits/{hit_rect}/flag/",
+        FLAGGERS,
+        "rectification.flag",
+        {"problem": "{cancelled_problem}", "reason": "矩阵"},
+    ),
     # --- runs and the catalogue ------------------------------------------------------------
     get("/supervision/runs/", VIEWERS),
     get("/supervision/runs/{run}/", VIEWERS),
@@ -133,7 +143,19 @@ def objects() -> dict[str, Any]:
             org_ids=("MATRIX-ORG",),
         )
 
+    # A register organization of a unit with a cancelled rectification problem.
+    from jiandu.rectification.models import Problem
+
+    cancelled = Problem.objects.filter(state=Problem.State.CANCELLED).order_by("id").first()
+    assert cancelled is not None, "the demo has a cancelled rectification problem"
+    OrgLink.objects.get_or_create(
+        register_org_id="MATRIX-RECT", defaults={"org_unit": cancelled.plan.target.org_unit}
+    )
     records = [hit(s) for s in ("open", "review", "gone", "target")] + [hit("cadre", "CADRE")]
+    rect_hit = hit("rect")
+    records.append(
+        HitRecord(**{**rect_hit.to_dict(), "person_ids": (), "org_ids": ("MATRIX-RECT",)})
+    )
     services.import_hits(
         actor=analyst, run=run, hits=records, facts=warehouse.Facts(cadres={"CADRE"})
     )
@@ -151,4 +173,5 @@ def objects() -> dict[str, Any]:
         **{f"hit_{name}": h.pk for name, h in found.items()},
         "reason": DismissalReason.objects.get(code="data_error").pk,
         "reason_other": DismissalReason.objects.get(code="other").pk,
+        "cancelled_problem": cancelled.pk,
     }

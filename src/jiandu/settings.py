@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "jiandu.accounts",
     "jiandu.audit",
     "jiandu.inspections",
+    "jiandu.rectification",
     "jiandu.supervision",
 ]
 

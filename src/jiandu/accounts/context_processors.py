@@ -16,6 +16,7 @@ SECTIONS: list[tuple[str, Any, str | None]] = [
     ("common_problems", _("Common problems"), "round.analytics"),
     ("my_feedback", _("Feedback to my unit"), "feedback.view_delivered"),
     ("transfers", _("Transfers"), "transfer.view"),
+    ("rectification", _("Rectification"), "rectification.view"),
     ("hit_queue", _("Hits"), "hit.view"),
     ("model_list", _("Models"), "run.view"),
     ("org_tree", _("Organizations"), "orgunit.view"),

@@ -94,6 +94,17 @@ class PostWithUnitForm(PostForm):
 
 class EndPostForm(ServiceForm):
     end_date = forms.DateField(label=_("End date"), widget=DATE)
+    successor = forms.ModelChoiceField(
+        label=_("Successor for open responsibilities"),
+        queryset=Person.objects.none(),
+        required=False,
+        help_text=_("Required when the person leaves open rectification tasks behind."),
+    )
+
+    def __init__(self, *args: Any, successors: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if successors is not None:
+            self.fields["successor"].queryset = successors  # type: ignore[attr-defined]
 
 
 class NewUserForm(ServiceForm):

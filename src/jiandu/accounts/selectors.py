@@ -127,3 +127,16 @@ def roles(actor: Any) -> QuerySet[Role]:
 def assignable_org_units(actor: Any) -> QuerySet[OrgUnit]:
     permissions.require_global(actor, "account.manage")
     return OrgUnit.objects.filter(is_active=True).order_by("path")
+
+
+def successors_for(actor: Any, post: Post) -> QuerySet[Person]:
+    """Who may take over what the holder of `post` leaves open: the people the actor sees
+    with a current post in the same top-level organization, the holder excepted."""
+    root = "/" + post.org_unit.path.strip("/").split("/")[0] + "/"
+    visible = permissions.scope_filter(actor, "person.view", Person.objects.all())
+    return (
+        visible.filter(posts__org_unit__path__startswith=root, posts__end_date__isnull=True)
+        .exclude(pk=post.person_id)
+        .distinct()
+        .order_by("name", "id")
+    )

@@ -20,7 +20,7 @@ from jiandu.analytics.identity import idnumber
 from jiandu.audit import services as audit
 from jiandu.core.errors import PermissionDenied, ValidationFailed
 
-from . import permissions
+from . import hooks, permissions
 from .models import ApiToken, OrgUnit, Person, Post, Role, RoleAssignment, User
 
 ORG_FIELDS = ("code", "name_zh", "name_en", "kind", "parent", "is_active")
@@ -299,13 +299,16 @@ def add_post(
 
 
 @transaction.atomic
-def end_post(*, actor: Any, post: Post, end_date: dt.date) -> Post:
+def end_post(*, actor: Any, post: Post, end_date: dt.date, successor: Person | None = None) -> Post:
+    """End a post. What the person leaves open elsewhere (rectification tasks...) is
+    handed to `successor` by the hooks of `accounts.hooks`, which may refuse the change."""
     post = Post.objects.select_for_update().get(pk=post.pk)
     permissions.require(actor, "person.manage", post)
     before = audit.snapshot(post, POST_FIELDS)
     _check_post(post.rank, post.start_date, end_date, post.title)
     post.end_date = end_date
     post.save(update_fields=["end_date"])
+    hooks.run_post_end(actor=actor, post=post, successor=successor)
     audit.record(
         actor=actor,
         action="post.end",

@@ -236,10 +236,11 @@ def post_create(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def post_end(request: AuthedRequest, pk: int) -> HttpResponse:
     post = permissions.get_or_deny(request.user, "person.manage", Post.objects.all(), pk)
-    form = forms.EndPostForm(request.POST or None)
+    successors = selectors.successors_for(request.user, post)
+    form = forms.EndPostForm(request.POST or None, successors=successors)
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_post(actor=request.user, post=post, end_date=form.cleaned_data["end_date"])
+            services.end_post(actor=request.user, post=post, **form.cleaned_data)
         except ValidationFailed as exc:
             form.add_service_errors(exc)
         else:

@@ -25,6 +25,7 @@ from .names import (
     TRADE_NAMES,
     NameMaker,
 )
+from .rectification import RectificationSummary, load_rectification
 
 Kind = OrgUnit.Kind
 Rank = Post.Rank
@@ -89,6 +90,7 @@ class Summary:
     people: int = 0
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     round: RoundSummary = field(default_factory=RoundSummary)
+    rectification: RectificationSummary = field(default_factory=RectificationSummary)
 
     def describe(self) -> str:
         lines = [
@@ -99,7 +101,7 @@ class Summary:
             f"{'account':<12} {'role':<40} scope",
         ]
         lines += [f"{u:<12} {r:<40} {s}" for u, r, s in self.accounts]
-        lines += ["", self.round.describe()]
+        lines += ["", self.round.describe(), self.rectification.describe()]
         return "\n".join(lines)
 
 
@@ -245,6 +247,7 @@ def load() -> Summary:
     loader.accounts()
     summary = loader.summary
     summary.round = load_round()
+    summary.rectification = load_rectification()
     summary.units = OrgUnit.objects.count()
     summary.people = Person.objects.count()
     new_team_accounts = summary.round.created_accounts

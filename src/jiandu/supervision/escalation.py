@@ -204,9 +204,15 @@ def flag_rectification(*, actor: Any, hit: Hit, problem: Any, reason: str = "") 
 def hit_page_context(actor: Any, hit: Hit, can_escalate: bool) -> dict[str, Any]:
     """What the hit page shows about the clue and rectification."""
     problems = cancelled_problems(actor, hit) if hit.org_units.exists() else []
+    flaggable = [
+        p
+        for p in problems
+        if permissions.can(actor, "rectification.verify", p)
+        or permissions.can(actor, "rectification.assess", p)
+    ]
     return {
         "can_escalate_now": can_escalate
         and Hit.State.ESCALATED in services.TRANSITIONS.get(hit.state, frozenset())
         and permissions.has_any(actor, "clue.register"),
-        "cancelled_problems": problems,
+        "cancelled_problems": flaggable,
     }

@@ -102,6 +102,5 @@ def hit_flag(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
-    path("hits/<int:pk>/escalate/", hit_escalate, name="hit_escalate"),
     path("hits/<int:pk>/flag/", hit_flag, name="hit_flag"),
 ]
