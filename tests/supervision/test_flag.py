@@ -67,11 +67,11 @@ def test_who_may_flag(flagged_world: dict[str, Any]) -> None:
 
 
 def test_an_open_problem_is_not_offered(flagged_world: dict[str, Any]) -> None:
-    rect = flagged_world["rect"]
-    other = rect.plan.problems.exclude(state=Problem.State.CANCELLED).first()
+    world = flagged_world["rect"]
+    other = world.plan.problems.exclude(state=Problem.State.CANCELLED).first()
     assert other is not None
     with pytest.raises(ValidationFailed):
-        escalation.flag_rectification(actor=rect.verifier, hit=flagged_world["hit"], problem=other)
+        escalation.flag_rectification(actor=world.verifier, hit=flagged_world["hit"], problem=other)
 
 
 def test_the_hit_page_offers_and_raises_the_flag(
