@@ -36,6 +36,7 @@ SEED_MIGRATIONS = [
     ("jiandu.inspections.migrations.0003_role_actions", "add"),
     ("jiandu.rectification.migrations.0002_role_actions", "add"),
     ("jiandu.supervision.migrations.0002_seed", "add"),
+    ("jiandu.registers_ui.migrations.0001_role_actions", "add"),
 ]
 
 

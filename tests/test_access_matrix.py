@@ -286,9 +286,10 @@ ROWS = [
 def all_rows() -> list[Row]:
     """This module's rows and those of the inspection module."""
     from tests.test_access_matrix_inspections import ROWS as INSPECTION_ROWS
+    from tests.test_access_matrix_registers import ROWS as REGISTER_ROWS
     from tests.test_access_matrix_supervision import ROWS as SUPERVISION_ROWS
 
-    return [*ROWS, *INSPECTION_ROWS, *SUPERVISION_ROWS]
+    return [*ROWS, *INSPECTION_ROWS, *REGISTER_ROWS, *SUPERVISION_ROWS]
 
 
 def api_rows() -> list[Row]:

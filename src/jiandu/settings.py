@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "jiandu.inspections",
     "jiandu.rectification",
     "jiandu.supervision",
+    "jiandu.registers_ui",
 ]
 
 MIDDLEWARE = [

@@ -49,6 +49,8 @@ urlpatterns = [
     path("audit/", audit.event_list, name="audit_events"),
     path("audit/<int:seq>/", audit.event_detail, name="audit_event"),
     path("audit/verify/", audit.verify, name="audit_verify"),
+    # the warehouse of registers
+    path("warehouse/", include("jiandu.registers_ui.urls")),
     # language, API
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),

@@ -34,6 +34,7 @@ def cli(monkeypatch: pytest.MonkeyPatch, settings: Any, tmp_path: Path) -> Itera
     from jiandu.core import context
 
     monkeypatch.setattr(django_setup, "_ready", True)
+    monkeypatch.setenv("JIANDU_DEMO_WORLD", "none")
     settings.DATA_DIR = tmp_path
     settings.STATIC_ROOT = tmp_path / "static"
     token = context.activate(context.RequestContext(channel="cli"))
@@ -277,9 +278,11 @@ def test_init_demo_verify_on_a_fresh_data_dir(tmp_path: Path) -> None:
         for k, v in os.environ.items()
         if k not in {"DATABASE_URL", "SECRET_KEY", "JIANDU_DEBUG", "JIANDU_HTTPS"}
     }
-    env.update(JIANDU_DATA_DIR=str(data), DJANGO_SETTINGS_MODULE="jiandu.settings")
-    # The demo's model run (tests/demo/test_supervision_demo.py) is left out of the budget.
-    env.update(JIANDU_DEMO_ANALYTICS="0")
+    env.update(
+        JIANDU_DATA_DIR=str(data),
+        DJANGO_SETTINGS_MODULE="jiandu.settings",
+        JIANDU_DEMO_WORLD="none",
+    )
     start = time.monotonic()
 
     def run(*args: str) -> subprocess.CompletedProcess[str]:

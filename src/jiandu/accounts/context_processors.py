@@ -24,6 +24,7 @@ SECTIONS: list[tuple[str, Any, str | None]] = [
     ("users", _("Accounts"), "account.manage"),
     ("roles", _("Roles"), "account.manage"),
     ("audit_events", _("Audit trail"), "audit.view"),
+    ("warehouse", _("Warehouse"), "warehouse.view"),
 ]
 
 

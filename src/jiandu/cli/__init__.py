@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import audit, calendar, ingest, server, synth, users
+from . import audit, calendar, ftm, ingest, models, server, synth, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,5 +21,7 @@ main.add_command(server.manage)
 main.add_command(users.createuser)
 main.add_command(audit.audit)
 main.add_command(calendar.calendar_group)
+main.add_command(models.models_group)
 main.add_command(ingest.ingest)
+main.add_command(ftm.ftm_group)
 main.add_command(synth.synth)

@@ -95,11 +95,12 @@ def demo(no_serve: bool, host: str, port: int, workers: int, threads: int) -> No
     _init()
     summary = demo_data.load()
     click.echo(summary.describe())
-    if os.environ.get("JIANDU_DEMO_ANALYTICS", "1") != "0":
-        from jiandu.demo import supervision as supervision_demo
+    from jiandu.demo import warehouse as demo_warehouse
 
-        click.echo("")
-        click.echo(supervision_demo.load().describe())
+    click.echo(demo_warehouse.load(settings.DATA_DIR))
+    from jiandu.demo import supervision as supervision_demo
+
+    click.echo(supervision_demo.load().describe())
     if no_serve:
         return
     click.echo("")

@@ -9,6 +9,8 @@ import contextlib
 import csv
 import datetime as dt
 import itertools
+import json
+import statistics
 import unicodedata
 from collections import defaultdict
 from pathlib import Path
@@ -30,6 +32,10 @@ def read(world: Path, register: str) -> list[dict[str, str]]:
 
 def day(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text[:10]) if text else None
+
+
+def stamp(text: str | None) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(text) if text else None
 
 
 def valid(row: dict[str, str], d: dt.date) -> bool:
@@ -337,8 +343,148 @@ class Oracle:
                 hits.add(("E04", "fuel_transaction", t["txn_id"]))
         return hits
 
+    # ---- OCDS red flags, as cardinal-rs's docs/cli/indicators/R/*.md define them --------
+    def r_models(self) -> set[tuple[str, str, str]]:
+        hits = set()
+        diffs: dict[str, float] = {}
+        lines = (self.w / "ocds" / "releases.jsonl").read_text("utf-8").splitlines()
+        for line in lines:
+            r = json.loads(line)
+            ocid, tender = r["ocid"], r.get("tender", {})
+            period = tender.get("tenderPeriod", {})
+            start, end = stamp(period.get("startDate")), stamp(period.get("endDate"))
+            if start and end and (end - start).days < 15:
+                hits.add(("R003", "tender", ocid))
+            bids = [
+                (b["tenderers"][0]["id"], b["value"]["amount"], b["status"], stamp(b["date"]))
+                for b in r.get("bids", {}).get("details", [])
+            ]
+            tenderers = {t for t, _, _, _ in bids}
+            if tender.get("procurementMethod") in ("open", "selective") and len(tenderers) == 1:
+                hits.add(("R018", "tender", ocid))
+            prices: dict[float, set[str]] = defaultdict(set)
+            for t, amount, _, _ in bids:
+                prices[amount].add(t)
+            if any(len(ts) > 1 for ts in prices.values()):
+                hits.add(("R028", "tender", ocid))
+            awards = [a for a in r.get("awards", []) if a.get("status") == "active"]
+            suppliers = {s["id"] for a in awards for s in a["suppliers"]}
+            if end and any(
+                s == "valid" and d and d > end and t in suppliers for t, _, s, d in bids
+            ):
+                hits.add(("R030", "tender", ocid))
+            valid_tenderers = {t for t, _, s, _ in bids if s == "valid"}
+            disqualified = {t for t, _, s, _ in bids if s == "disqualified"} - valid_tenderers
+            if len(valid_tenderers) == 1 and suppliers == valid_tenderers and disqualified:
+                hits.add(("R035", "tender", ocid))
+            submitted = [(a, s) for _, a, s, _ in bids if s in ("valid", "disqualified")]
+            if awards and submitted and min(submitted)[1] == "disqualified":
+                hits.add(("R036", "tender", ocid))
+            valid = sorted((a, t) for t, a, s, _ in bids if s == "valid")
+            if len(awards) == 1 and len(suppliers) == 1 and len(valid) >= 2:
+                (winner,) = suppliers
+                if valid[0][1] == winner:
+                    diffs[ocid] = (valid[1][0] - valid[0][0]) / valid[0][0]
+        if len(diffs) >= 4:
+            q1, _, q3 = statistics.quantiles(diffs.values(), n=4, method="inclusive")
+            fence = q3 + 1.5 * (q3 - q1)
+            hits |= {("R058", "tender", o) for o, d in diffs.items() if d >= fence}
+        return hits
+
+    # ---- C, as docs/synth.md reads REGISTERS.md -------------------------------------------
+    def c_models(self, min_density: float = 0.3) -> set[tuple[str, str, str]]:
+        hits: set[tuple[str, str, str]] = set()
+        companies_of: dict[str, set[str]] = defaultdict(set)
+        for o in self.t["ownerships"]:
+            if o["owner_type"] == "person":
+                companies_of[self.entity[o["owner_id"]]].add(o["org_id"])
+        for r in self.t["directorships"]:
+            companies_of[self.entity[r["person_id"]]].add(r["org_id"])
+        person_ties: dict[str, set[str]] = defaultdict(set)
+        company_ties: dict[str, set[str]] = defaultdict(set)
+        for c in self.t["contracts"]:
+            d = day(c["signed_date"])
+            assert d is not None
+            cadres = {
+                self.entity[p["person_id"]] for p in self.posts_at.get(c["buyer_org_id"], [])
+                if p["is_leading_cadre"] == "true" and valid(p, d)
+            }  # fmt: skip
+            if not cadres:
+                continue
+            holders = self.ties(c["supplier_org_id"], d)
+            for cadre in cadres:
+                if cadre in holders or self.relatives[cadre] & holders:
+                    company_ties[c["supplier_org_id"]].add(cadre)
+                for h in holders - {cadre}:
+                    if h in self.relatives[cadre] or companies_of[h] & companies_of[cadre]:
+                        person_ties[h].add(cadre)
+        hits |= {
+            ("C01", "person", self.subject(h)) for h, cs in person_ties.items() if len(cs) >= 3
+        }
+        hits |= {("C01", "org", x) for x, cs in company_ties.items() if len(cs) >= 3}
+        return hits | self._circles(min_density)
+
+    def _circles(self, min_density: float) -> set[tuple[str, str, str]]:
+        edges: set[tuple[str, str]] = set()
+
+        def tie(a: str, b: str) -> None:
+            if a != b:
+                edges.add((min(a, b), max(a, b)))
+
+        for p in self.t["posts"]:
+            tie("p" + self.entity[p["person_id"]], "o" + p["org_id"])
+        for f in self.t["family"]:
+            b = self.resolve(f["relative_person_id"], f["relative_id_number"])
+            if b:
+                tie("p" + self.entity[f["person_id"]], "p" + b)
+        for o in self.t["ownerships"]:
+            owner = (
+                "p" + self.entity[o["owner_id"]]
+                if o["owner_type"] == "person"
+                else "o" + o["owner_id"]
+            )
+            tie(owner, "o" + o["org_id"])
+        for r in self.t["directorships"]:
+            tie("p" + self.entity[r["person_id"]], "o" + r["org_id"])
+        for c in self.t["contracts"]:
+            tie("o" + c["buyer_org_id"], "o" + c["supplier_org_id"])
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            parent.setdefault(x, x)
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, b in edges:
+            parent[find(a)] = find(b)
+        members: dict[str, set[str]] = defaultdict(set)
+        counts: dict[str, int] = defaultdict(int)
+        for a, b in edges:
+            root = find(a)
+            members[root] |= {a, b}
+            counts[root] += 1
+        leading = {"p" + self.entity[p["person_id"]] for p in self.t["posts"]
+                   if p["is_leading_cadre"] == "true"}  # fmt: skip
+        hits = set()
+        for root, nodes in members.items():
+            cadres = nodes & leading
+            companies = {n for n in nodes if n[0] == "o" and self.orgs[n[1:]]["kind"] == "company"}
+            n = len(nodes)
+            if (
+                len(cadres) >= 2
+                and len(companies) >= 2
+                and counts[root] / (n * (n - 1) / 2) > min_density
+            ):
+                hits.add(("C02", "community", ";".join(sorted(x[1:] for x in nodes))))
+        return hits
+
     def all(self) -> set[tuple[str, str, str]]:
-        return self.p_models() | self.b_models() | self.e_models()
+        return (
+            self.p_models() | self.b_models() | self.e_models() | self.r_models()
+            | self.c_models()
+        )  # fmt: skip
 
 
 def years_before(d: dt.date, years: int) -> dt.date:

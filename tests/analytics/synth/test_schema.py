@@ -165,3 +165,17 @@ def test_every_tender_is_an_ocds_compiled_release(tiny_world: Path) -> None:
         party_ids = {p["id"] for p in r["parties"]}
         for award in r["awards"]:
             assert {s["id"] for s in award["suppliers"]} <= party_ids
+
+
+def test_truth_identity_covers_every_record_once(tiny_world: Path) -> None:
+    columns, identity = rows(tiny_world, "truth_identity")
+    assert columns == ["register", "record_id", "entity_id"]
+    for register, key in (("persons", "person_id"), ("organizations", "org_id")):
+        records = [r[key] for r in rows(tiny_world, register)[1]]
+        mine = [r for r in identity if r["register"] == register]
+        assert sorted(r["record_id"] for r in mine) == sorted(records)
+        groups: dict[str, list[str]] = {}
+        for r in mine:
+            groups.setdefault(r["entity_id"], []).append(r["record_id"])
+        # the entity is named by its smallest record id, as the warehouse's entity_id
+        assert all(entity == min(ids) for entity, ids in groups.items())

@@ -16,7 +16,9 @@ SUBJECT_TYPES = {
     "P05": "person_month", "P06": "person_month", "B01": "contract", "B02": "person_org",
     "B03": "contract", "B04": "contract", "B05": "buyer_supplier_year", "B06": "org",
     "T01": "tender", "T02": "buyer_supplier", "E01": "invoice", "E02": "buyer_seller_day",
-    "E03": "invoice", "E04": "fuel_transaction",
+    "E03": "invoice", "E04": "fuel_transaction", "R003": "tender", "R018": "tender",
+    "R028": "tender", "R030": "tender", "R035": "tender", "R036": "tender", "R058": "tender",
+    "C01": "person", "C02": "community",
 }  # fmt: skip
 
 

@@ -147,9 +147,9 @@ class ModelSpec:
         """`build(t, params)` of query.py, or the python entrypoint."""
         if self.implementation == "python":
             module_name, _, func = self.entrypoint.partition(":")
-            return getattr(importlib.import_module(module_name), func)  # type: ignore[no-any-return]
+            return getattr(importlib.import_module(module_name), func)
         module = importlib.import_module(f"{__name__}.{self.id}.query")
-        return module.build  # type: ignore[no-any-return]
+        return module.build
 
 
 def _bilingual(data: Any, where: str) -> dict[str, str]:

@@ -179,10 +179,13 @@ def non_working_days(column: str = "nwd_day") -> ir.Table:
 
 
 def with_org_name(t: Tables, table: ir.Table, column: str, out: str) -> ir.Table:
-    """`table` plus `out`: the name of the resolved organization in `column`."""
+    """`table` plus `out`: the name of the resolved organization in `column` (its id
+    when the organization is not in the register)."""
     o = t.organizations
     names = o.filter(ibis.coalesce(o.entity_id, o.org_id) == o.org_id).select(
         _n_id=o.org_id, _n_name=o.name
     )
     joined = table.left_join(names, table[column] == names._n_id)
-    return joined.mutate(**{out: joined._n_name}).drop("_n_id", "_n_name")
+    return joined.mutate(**{out: ibis.coalesce(joined._n_name, joined[column])}).drop(
+        "_n_id", "_n_name"
+    )

@@ -46,16 +46,19 @@ def _sort_key(row: Mapping[str, Any]) -> tuple[Any, ...]:
 
 
 class _Formatter(string.Formatter):
-    def __init__(self, rows: Sequence[Mapping[str, Any]]) -> None:
+    def __init__(
+        self, rows: Sequence[Mapping[str, Any]], distinct: Sequence[Mapping[str, Any]]
+    ) -> None:
         self.rows = rows
+        self.distinct = distinct  # one row per distinct evidence, for the aggregates
 
     def get_value(self, key: int | str, args: Sequence[Any], kwargs: Mapping[str, Any]) -> Any:
         assert isinstance(key, str)
         column, _, agg = key.partition("__")
         if agg:
-            values = [r.get(column) for r in self.rows if r.get(column) is not None]
+            values: list[Any] = [r[column] for r in self.distinct if r.get(column) is not None]
             if agg == "sum":
-                return float(sum(values))
+                return math.fsum(float(v) for v in values)
             distinct = sorted({v for v in values}, key=str)
             if agg == "count":
                 return len(distinct)
@@ -67,7 +70,7 @@ class _Formatter(string.Formatter):
     def format_field(self, value: Any, format_spec: str) -> Any:
         if value is None:
             return MISSING
-        if isinstance(value, dt.date | dt.datetime) and not format_spec:
+        if not format_spec:
             return _text(value)
         return super().format_field(value, format_spec)
 
@@ -82,8 +85,22 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def explain(template: str, rows: Sequence[Mapping[str, Any]]) -> str:
-    return _Formatter(rows).format(template)
+def explain(
+    template: str,
+    rows: Sequence[Mapping[str, Any]],
+    distinct: Sequence[Mapping[str, Any]] | None = None,
+) -> str:
+    return _Formatter(rows, rows if distinct is None else distinct).format(template)
+
+
+def _distinct_evidence(spec: ModelSpec, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The rows, once per distinct combination of their evidence columns (a row reached
+    twice, e.g. by two reasons, is summed once)."""
+    columns = sorted({c for cols in spec.evidence.values() for c in cols.values()})
+    seen: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for row in rows:
+        seen.setdefault(tuple(str(row.get(c)) for c in columns), row)
+    return list(seen.values())
 
 
 def rows_to_hits(spec: ModelSpec, rows: list[dict[str, Any]]) -> list[Hit]:
@@ -97,6 +114,7 @@ def rows_to_hits(spec: ModelSpec, rows: list[dict[str, Any]]) -> list[Hit]:
     hits = []
     for subject, group in sorted(groups.items()):
         group.sort(key=_sort_key)
+        distinct = _distinct_evidence(spec, group)
         evidence: dict[str, list[dict[str, Any]]] = {}
         for register, columns in spec.evidence.items():
             seen: dict[tuple[Any, ...], dict[str, Any]] = {}
@@ -116,8 +134,8 @@ def rows_to_hits(spec: ModelSpec, rows: list[dict[str, Any]]) -> list[Hit]:
                 subject_type=spec.subject_type,
                 subject_id=subject,
                 score=round(min(1.0, max(0.0, score)), 6),
-                explanation_zh=explain(spec.explanation["zh"], group),
-                explanation_en=explain(spec.explanation["en"], group),
+                explanation_zh=explain(spec.explanation["zh"], group, distinct),
+                explanation_en=explain(spec.explanation["en"], group, distinct),
                 evidence=evidence,
                 person_ids=tuple(persons),
                 org_ids=tuple(org_ids),

@@ -57,6 +57,7 @@ def session() -> Any:
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.shuffle.partitions", os.environ.get("JIANDU_SPARK_PARTITIONS", "8"))
         .config("spark.sql.parquet.inferTimestampNTZ.enabled", "true")
+        .config("spark.sql.warehouse.dir", str(data_dir() / "spark" / "sql-warehouse"))
     )
     for item in os.environ.get("JIANDU_SPARK_CONF", "").split(";"):
         if "=" in item:

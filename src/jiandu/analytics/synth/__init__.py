@@ -15,14 +15,16 @@ from . import background
 from .output import REGISTERS, Output
 from .planter import Planter
 from .plants_business import PLANTS as BUSINESS
+from .plants_circles import PLANTS as CIRCLES
 from .plants_conduct import PLANTS as CONDUCT
+from .plants_ocds import PLANTS as OCDS
 from .plants_people import PLANTS as PEOPLE
 from .scales import SCALES, Scale
 from .world import World
 
 __all__ = ["MODELS", "REGISTERS", "SCALES", "Scale", "generate"]
 
-PLANTS = {**PEOPLE, **BUSINESS, **CONDUCT}
+PLANTS = {**PEOPLE, **BUSINESS, **CIRCLES, **CONDUCT, **OCDS}
 MODELS = tuple(PLANTS)
 
 Progress = Callable[[str, int], None]

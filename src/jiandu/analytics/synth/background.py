@@ -39,10 +39,18 @@ def coprime_stride(n: int, start: int = 7919) -> int:
     return s
 
 
+WELFARE_SHARE = 0.7  # the first 70% of citizens may receive welfare; only the others die
+
+
 def write_people(world: World, out: Output) -> None:
     plant_start = world.role_offsets["plant"][0]
+    first, citizens = world.role_offsets["citizen"]
+    mortal = first + int(citizens * WELFARE_SHARE)
     for g in range(plant_start):
-        rows = world.person_rows(g)
+        death = None
+        if g >= mortal and unit(world.seed, g, 14) < 0.04:
+            death = START + dt.timedelta(days=mix(world.seed, g, 15) % DAYS)
+        rows = world.person_rows(g, death=death)
         out.rows_of("persons", rows)
         out.rows_of("truth_identity", [("persons", r[0], pid(g)) for r in rows])
 
@@ -177,7 +185,9 @@ def _tender(
     out.row("tenders", tender)
     bids = []
     for i, j in enumerate([winner, *losers]):
-        price = amount if i == 0 else round(amount * (1.03 + 0.12 * unit(seed, h, i)), -2)
+        # losers in disjoint bands (no equal prices), the first 2% to 3.5% above the winner
+        band = 1.02 + 0.02 * (i - 1) + 0.015 * unit(seed, h, i)
+        price = amount if i == 0 else round(amount * band, -2)
         at = dt.datetime.combine(
             deadline - dt.timedelta(days=1 + (h >> (i + 3)) % 5), dt.time(9 + i, 15 * (i % 4))
         )
@@ -197,9 +207,9 @@ def _tender(
 def write_payments(world: World, out: Output, counters: dict[str, int], progress: Progress) -> None:
     seed = world.seed
     first, citizens = world.role_offsets["citizen"]
-    pool = int(citizens * 0.7)
+    pool = int(citizens * WELFARE_SHARE)
     stride = coprime_stride(pool, 104_729)
-    enrolments = min(3 * pool - 1, world.scale.payments // 22)
+    enrolments = min(3 * pool - 1, world.scale.payments // 14)
     months = [(y, m) for y in (2022, 2023, 2024) for m in range(1, 13)]
     for e in range(enrolments):
         local = (e * stride + seed) % pool
@@ -220,18 +230,19 @@ def write_payments(world: World, out: Output, counters: dict[str, int], progress
                 "disability_allowance": 100 + (h >> 16) % 200,
                 "farmland_subsidy": 300 + (h >> 16) % 1500}[programme]  # fmt: skip
         form = (h >> 32) % 10
-        ref = world.ref(g, 5)
-        for y, m in span:
-            counters["payment"] += 1
-            paid = dt.date(y, m, 10 + (h >> 40) % 11)
-            bid = None if form == 9 else ref
-            name = None if form in (7, 8) else person.name
-            number = None if form in (7, 8) else person.id_number
-            out.row(
-                "payments",
-                (f"ZF{counters['payment']:09d}", payer.org_id, programme, codes.money(base), paid,
-                 bid, name, number, approver, person.region_code),
-            )  # fmt: skip
+        bid = "" if form == 9 else world.ref(g, 5)
+        name = "" if form in (7, 8) else person.name
+        number = "" if form in (7, 8) else person.id_number
+        # ids, codes and names: nothing a CSV field would need to quote
+        tail = f"{bid},{name},{number},{approver},{person.region_code}\n"
+        head = f"{payer.org_id},{programme},{base}.00,"
+        day = 10 + (h >> 40) % 11
+        n = counters["payment"]
+        text = "".join(
+            f"ZF{n + i:09d},{head}{y}-{m:02d}-{day:02d},{tail}" for i, (y, m) in enumerate(span, 1)
+        )
+        counters["payment"] = n + len(span)
+        out.lines("payments", text, len(span))
         if progress and e % 20_000 == 0:
             progress("payments", counters["payment"])
 
@@ -313,6 +324,7 @@ def write_vehicles(world: World, out: Output, counters: dict[str, int]) -> None:
             kind = "official" if official else "private"
             owner = body.org_id if official else None
             out.row("vehicles", (plate, owner, kind, home, tank, grade))
+            card = f"FC{mix(seed, b, v) % 10**10:010d}"
             for t in range(world.scale.fuel_per_vehicle_year * 4):
                 counters["fuel"] += 1
                 k = mix(seed, b, v, t, 102)
@@ -320,7 +332,7 @@ def write_vehicles(world: World, out: Output, counters: dict[str, int]) -> None:
                 station = home
                 if (codes.is_workday(day) or not official) and (k >> 12) % 4 == 0:
                     station = regions[(k >> 16) % len(regions)]
-                litres = round(20 + (tank - 23) * unit(k, 1), 1)
+                litres = round(20 + (tank - 23) * ((k >> 40) % 1000) / 1000, 1)
                 fuel = grade
                 if not official and (k >> 24) % 10 == 0:
                     fuel = "95" if grade == "92" else "92"
@@ -328,6 +340,6 @@ def write_vehicles(world: World, out: Output, counters: dict[str, int]) -> None:
                 out.row(
                     "fuel_transactions",
                     (f"JY{counters['fuel']:09d}", plate, at.isoformat(),
-                     codes.money(litres * 7.9), f"FC{mix(seed, b, v) % 10**10:010d}", litres,
+                     codes.money(litres * 7.9), card, litres,
                      fuel, station),
                 )  # fmt: skip

@@ -7,6 +7,7 @@ import datetime as dt
 from typing import Any
 
 ZONE = "+08:00"
+DEADLINE_TIME = "09:30:00"
 
 
 def stamp(value: object) -> str | None:
@@ -18,6 +19,12 @@ def stamp(value: object) -> str | None:
         return f"{value.isoformat()}T00:00:00{ZONE}"
     text = str(value)
     return text + ZONE if "T" in text else f"{text}T00:00:00{ZONE}"
+
+
+def deadline_stamp(value: object) -> str | None:
+    """Bids are opened, and the submission period ends, at 09:30 on the deadline day."""
+    text = stamp(value)
+    return None if text is None else text.replace("T00:00:00", f"T{DEADLINE_TIME}")
 
 
 def money(amount: object) -> dict[str, Any]:
@@ -94,8 +101,8 @@ def release(
         "mainProcurementCategory": category,
         "value": money(estimate),
         "datePublished": stamp(published),
-        "tenderPeriod": {"startDate": stamp(published), "endDate": stamp(deadline)},
-        "awardPeriod": {"startDate": stamp(deadline), "endDate": stamp(award_date)},
+        "tenderPeriod": {"startDate": stamp(published), "endDate": deadline_stamp(deadline)},
+        "awardPeriod": {"startDate": deadline_stamp(deadline), "endDate": stamp(award_date)},
         "numberOfTenderers": len(tenderers),
         "tenderers": tenderers,
         "procuringEntity": {"id": buyer_id, "name": buyer.name},

@@ -21,15 +21,15 @@ STRIDE = 1_000_003  # prime, larger than any factor of a key space below
 
 
 def mix(*values: int) -> int:
-    """splitmix64 over the values: a fast, well-spread, stable hash."""
+    """A fast, well-spread, stable 64-bit hash of the values (multiply-xorshift rounds and
+    a splitmix64 finalizer)."""
     x = 0x243F6A8885A308D3
     for v in values:
-        x = (x ^ (v & MASK)) & MASK
-        x = (x + 0x9E3779B97F4A7C15) & MASK
-        x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
-        x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
-        x ^= x >> 31
-    return x
+        x = ((x ^ v) * 0x9E3779B97F4A7C15) & MASK
+        x ^= x >> 29
+    x = ((x ^ (x >> 30)) * 0xBF58476D1CE4E5B9) & MASK
+    x = ((x ^ (x >> 27)) * 0x94D049BB133111EB) & MASK
+    return x ^ (x >> 31)
 
 
 def unit(*values: int) -> float:

@@ -174,7 +174,8 @@ class Planter:
     def tender(
         self, buyer: Org, bids: list[tuple[Org, float]], winner: Org | None,
         published: dt.date, *, method: str = "open", category: str = "works",
-        deadline_days: int = 25,
+        deadline_days: int = 25, statuses: list[str] | None = None,
+        submitted: dict[int, dt.datetime] | None = None,
     ) -> tuple[str, str | None]:  # fmt: skip
         """A tender with its bids (first bid is the winner's when there is one), its
         contract and its OCDS release. Returns (tender id, contract id)."""
@@ -191,7 +192,9 @@ class Planter:
         bid_rows: list[Row] = []
         for i, (org, amount) in enumerate(bids):
             at = dt.datetime.combine(deadline - dt.timedelta(days=1 + i % 3), dt.time(9 + i, 30))
-            bid_rows.append((tender_id, org.org_id, codes.money(amount), "valid", at.isoformat()))
+            at = (submitted or {}).get(i, at)
+            status = statuses[i] if statuses else "valid"
+            bid_rows.append((tender_id, org.org_id, codes.money(amount), status, at.isoformat()))
         self.rows["bids"] += bid_rows
         contract_id = None
         contracts: list[Row] = []

@@ -161,8 +161,8 @@ def b06(pl: Planter, k: int) -> None:
     covers = [pl.owned_company(k)[0] for _ in range(2)]
     for i, published in enumerate((D(2022, 3, 1), D(2022, 9, 1), D(2023, 3, 1), D(2023, 9, 1))):
         amount = 600_000 + 10_000 * i
-        pl.tender(buyer, [(winner, amount)] + [(c, amount * 1.08) for c in covers], winner,
-                  published)  # fmt: skip
+        bids = [(winner, amount)] + [(c, amount * (1.025 + 0.02 * n)) for n, c in enumerate(covers)]
+        pl.tender(buyer, bids, winner, published)
     pl.hit("B06", "org", winner.org_id, "4 tenders, all at one buyer, all won")
     # near-misses: three wins; four wins and a loss; four wins at two buyers
     for wins, loses, buyers_n in ((3, 0, 1), (4, 1, 1), (4, 0, 2)):
@@ -173,9 +173,9 @@ def b06(pl: Planter, k: int) -> None:
             won = i < wins
             published = D(2022 + i // 3, 1 + 4 * (i % 3), 5)
             bids = (
-                [(w, 500_000.0), (rival, 530_000.0)]
+                [(w, 500_000.0), (rival, 514_000.0)]
                 if won
-                else [(rival, 480_000.0), (w, 520_000.0)]
+                else [(rival, 490_000.0), (w, 504_000.0)]
             )
             pl.tender(b[i % buyers_n], bids, w if won else rival, published)
 
@@ -214,7 +214,7 @@ def t01(pl: Planter, k: int) -> None:
             pl.owns(pl.dup(shared) if k % 2 else pid(shared), b, 45, D(2019, 1, 1))
     c, _ = pl.owned_company(k)
     what = ("phone", "address", "legal representative", "director", "owner")[variant]
-    tender_id, _ = pl.tender(buyer, [(c, 700_000.0), (a, 740_000.0), (b, 760_000.0)], c,
+    tender_id, _ = pl.tender(buyer, [(c, 700_000.0), (a, 719_000.0), (b, 736_000.0)], c,
                              D(2023, 4, 3))  # fmt: skip
     pl.hit("T01", "tender", tender_id, f"two bidders share a {what}")
     # near-misses: same road, other number; a shared phone across two different tenders
@@ -224,7 +224,7 @@ def t01(pl: Planter, k: int) -> None:
     pl.rows["organizations"][-1] = e.row()
     f, _ = pl.owned_company(k)
     pl.owns(pid(pl.person()), e, 100, e.founded)
-    pl.tender(buyer, [(d, 650_000.0), (e, 690_000.0), (f, 700_000.0)], d, D(2023, 8, 1))
+    pl.tender(buyer, [(d, 650_000.0), (e, 668_000.0), (f, 681_000.0)], d, D(2023, 8, 1))
     g, _ = pl.owned_company(k)
     h = pl.company(k)
     h.phone = g.phone
@@ -233,7 +233,7 @@ def t01(pl: Planter, k: int) -> None:
     x, _ = pl.owned_company(k)
     y, _ = pl.owned_company(k)
     other = pl.centre(k + 1)
-    pl.tender(other, [(g, 450_000.0), (x, 470_000.0)], g, D(2023, 5, 2))
+    pl.tender(other, [(g, 450_000.0), (x, 462_000.0)], g, D(2023, 5, 2))
     pl.tender(other, [(y, 820_000.0), (h, 840_000.0)], y, D(2023, 10, 9))
 
 

@@ -253,6 +253,7 @@ class World:
         self._staff()
 
     sasac_group: list[tuple[Org, Org]] = field(default_factory=list)
+    _companies: dict[int, Org] = field(default_factory=dict)
     company_base: int = 0
 
     def _staff(self) -> None:
@@ -312,6 +313,15 @@ class World:
 
     # ---- companies (functions of their index) ------------------------------------------
     def company(self, j: int) -> Org:
+        """Company j (remembered: the same companies come back contract after contract)."""
+        org = self._companies.get(j)
+        if org is None:
+            if len(self._companies) >= 100_000:
+                self._companies.clear()
+            org = self._companies[j] = self._company(j)
+        return org
+
+    def _company(self, j: int) -> Org:
         n = self.company_base + 1 + j
         h = mix(self.seed, j, 51)
         county = self.counties[j % len(self.counties)]

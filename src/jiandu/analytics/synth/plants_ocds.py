@@ -1,0 +1,116 @@
+"""Planted cases of the OCDS red flags, as cardinal-rs documents them
+(docs/cli/indicators/R/*.md), each with near-misses. Every case is a fresh tender of a
+fresh unit; the other bids sit in the background's band (2% to 3.5% apart)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .ocds import DEADLINE_TIME
+from .planter import Planter
+
+D = dt.date
+OPENING = dt.time.fromisoformat(DEADLINE_TIME)
+
+
+def _bidders(pl: Planter, k: int, n: int) -> list:
+    return [pl.owned_company(k)[0] for _ in range(n)]
+
+
+def _published(k: int) -> dt.date:
+    return D(2023, 1 + k % 11, 6)
+
+
+def r003(pl: Planter, k: int) -> None:
+    """Short submission period: fewer than 15 whole days."""
+    buyer = pl.centre(k)
+    a, b, c = _bidders(pl, k, 3)
+    days = 7 + k % 7
+    tender_id, _ = pl.tender(buyer, [(a, 520_000), (b, 533_000), (c, 545_000)], a,
+                             _published(k), deadline_days=days)  # fmt: skip
+    pl.hit("R003", "tender", tender_id, f"submission period of {days} days")
+    # near-miss: exactly 15 days
+    d, e, f = _bidders(pl, k, 3)
+    pl.tender(buyer, [(d, 610_000), (e, 624_000), (f, 637_000)], d, _published(k + 3),
+              deadline_days=15)  # fmt: skip
+
+
+def r018(pl: Planter, k: int) -> None:
+    """Single bid received in a competitive (open or selective) procedure."""
+    buyer = pl.centre(k)
+    (a,) = _bidders(pl, k, 1)
+    method = "open" if k % 2 == 0 else "selective"
+    tender_id, _ = pl.tender(buyer, [(a, 480_000)], a, _published(k), method=method)
+    pl.hit("R018", "tender", tender_id, f"one bid in a {method} tender")
+    # near-miss: a single bid in a limited procedure
+    (b,) = _bidders(pl, k, 1)
+    pl.tender(buyer, [(b, 450_000)], b, _published(k + 2), method="limited")
+
+
+def r028(pl: Planter, k: int) -> None:
+    """Identical bid prices from different tenderers."""
+    buyer = pl.centre(k)
+    a, b, c = _bidders(pl, k, 3)
+    tender_id, _ = pl.tender(buyer, [(a, 700_000), (b, 716_000), (c, 716_000)], a, _published(k))
+    pl.hit("R028", "tender", tender_id, "two bids of 716,000.00")
+    # near-miss: prices 100 yuan apart
+    d, e, f = _bidders(pl, k, 3)
+    pl.tender(buyer, [(d, 700_000), (e, 716_000), (f, 716_100)], d, _published(k + 4))
+
+
+def r030(pl: Planter, k: int) -> None:
+    """The winning bid was received after the submission deadline."""
+    buyer = pl.centre(k)
+    a, b, c = _bidders(pl, k, 3)
+    published = _published(k)
+    deadline = published + dt.timedelta(days=25)
+    late = dt.datetime.combine(deadline + dt.timedelta(days=k % 3), dt.time(14, 0))
+    tender_id, _ = pl.tender(buyer, [(a, 560_000), (b, 574_000), (c, 585_000)], a, published,
+                             submitted={0: late})  # fmt: skip
+    pl.hit("R030", "tender", tender_id, f"winning bid received {late}")
+    # near-misses: a losing bid came late; the winner's came on time on the deadline day
+    d, e, f = _bidders(pl, k, 3)
+    published = _published(k + 5)
+    deadline = published + dt.timedelta(days=25)
+    pl.tender(buyer, [(d, 560_000), (e, 574_000), (f, 585_000)], d, published,
+              submitted={2: dt.datetime.combine(deadline, dt.time(15, 0)),
+                         0: dt.datetime.combine(deadline, dt.time(8, 45))})  # fmt: skip
+
+
+def r035(pl: Planter, k: int) -> None:
+    """All bids but the winner's disqualified."""
+    buyer = pl.centre(k)
+    a, b, c = _bidders(pl, k, 3)
+    tender_id, _ = pl.tender(buyer, [(a, 640_000), (b, 655_000), (c, 668_000)], a, _published(k),
+                             statuses=["valid", "disqualified", "disqualified"])  # fmt: skip
+    pl.hit("R035", "tender", tender_id, "the two other bids disqualified")
+    # near-miss: one other bid disqualified, another valid
+    d, e, f = _bidders(pl, k, 3)
+    pl.tender(buyer, [(d, 640_000), (e, 655_000), (f, 668_000)], d, _published(k + 6),
+              statuses=["valid", "valid", "disqualified"])  # fmt: skip
+
+
+def r036(pl: Planter, k: int) -> None:
+    """The lowest bid disqualified, and the contract awarded."""
+    buyer = pl.centre(k)
+    a, b, c = _bidders(pl, k, 3)
+    # bids: winner, the disqualified lowest, a valid third
+    tender_id, _ = pl.tender(buyer, [(a, 700_000), (b, 690_000), (c, 717_000)], a, _published(k),
+                             statuses=["valid", "disqualified", "valid"])  # fmt: skip
+    pl.hit("R036", "tender", tender_id, "the lowest bid (690,000.00) disqualified")
+    # near-miss: the highest bid disqualified
+    d, e, f = _bidders(pl, k, 3)
+    pl.tender(buyer, [(d, 700_000), (e, 716_000), (f, 730_000)], d, _published(k + 7),
+              statuses=["valid", "valid", "disqualified"])  # fmt: skip
+
+
+def r058(pl: Planter, k: int) -> None:
+    """Heavily discounted winning bid: far below the second-lowest valid bid."""
+    buyer = pl.centre(k)
+    a, b, c = _bidders(pl, k, 3)
+    tender_id, _ = pl.tender(buyer, [(a, 400_000), (b, 600_000), (c, 615_000)], a, _published(k))
+    pl.hit("R058", "tender", tender_id, "the winning bid is a third below the next")
+
+
+PLANTS = {"R003": r003, "R018": r018, "R028": r028, "R030": r030, "R035": r035,
+          "R036": r036, "R058": r058}  # fmt: skip
