@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 
-from jiandu.demo import load, supervision
+from jiandu.demo import load, supervision, warehouse
 from jiandu.supervision.models import Hit, Occurrence, Run
 
 
@@ -17,10 +17,13 @@ def test_the_demo_runs_the_catalogue_and_triages(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("JIANDU_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("JIANDU_DEMO_WORLD", "tiny")
     load()
+    assert supervision.load().skipped  # no warehouse yet
+    warehouse.load(tmp_path)
     summary = supervision.load()
     assert not summary.skipped
-    assert Run.objects.filter(state=Run.State.SUCCEEDED).count() == 2
+    assert Run.objects.filter(state=Run.State.SUCCEEDED).count() == 1
     states = set(Hit.objects.values_list("state", flat=True))
     expected = {"new", "under_review", "dismissed", "merged"}
     if apps.is_installed("jiandu.clues"):

@@ -163,6 +163,10 @@ def _routers() -> None:
     api.add_router("/inspections", inspections_findings.router)
     api.add_router("/inspections", inspections_reporting.router)
 
+    from . import rectification
+
+    api.add_router("/rectification", rectification.router)
+
     from . import supervision
 
     api.add_router("/supervision", supervision.router)

@@ -1,6 +1,6 @@
-"""The demo's data-driven supervision: a synthetic world (scale `tiny` by default,
-`JIANDU_DEMO_WORLD=small` for the larger one, fixed seed) is loaded into the warehouse
-and run through the whole model catalogue, as an analyst would from the Runs page; the
+"""The demo's data-driven supervision: the demo warehouse (the synthetic world that
+`jiandu.demo.warehouse` loads, `JIANDU_DEMO_WORLD`) is run through the whole model
+catalogue, as an analyst would from the Runs page; the
 organizations most hits name are linked to demo org units by credit code; then the
 analyst, the clue officer and the discipline supervisor triage a few hits, so the queue
 shows every state: new, under review, dismissed (several reasons), merged, escalated into
@@ -10,12 +10,9 @@ problem as recurring. Running it again changes nothing once a model run exists.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from django.apps import apps
@@ -26,7 +23,6 @@ from jiandu.audit import services as audit
 from jiandu.supervision import escalation, services, tasks, warehouse
 from jiandu.supervision.models import DismissalReason, Hit, Run
 
-SEED = 2026
 # Demo units the busiest register organizations are linked to, in this order.
 UNITS = ["SOE-01", "SOE-01-1", "SOE-02", "SOE-03", "DEP-01", "DEP-02", "SOE-04", "SOE-05"]
 
@@ -34,6 +30,7 @@ UNITS = ["SOE-01", "SOE-01-1", "SOE-02", "SOE-03", "DEP-01", "DEP-02", "SOE-04",
 @dataclass
 class SupervisionSummary:
     skipped: bool = False
+    note: str = ""
     scale: str = ""
     seconds: dict[str, float] = field(default_factory=dict)
     hits: int = 0
@@ -44,12 +41,12 @@ class SupervisionSummary:
 
     def describe(self) -> str:
         if self.skipped:
-            return "Supervision: a model run exists already; nothing loaded."
+            return f"Supervision: {self.note}; no model run."
         timing = ", ".join(f"{k} {v:.1f} s" for k, v in self.seconds.items())
         states = ", ".join(f"{k} {v}" for k, v in sorted(self.states.items()))
         lines = [
-            f"Supervision: synthetic world '{self.scale}' (seed {SEED}) loaded and the "
-            f"catalogue run ({timing}): {self.hits} hits, {self.links} organizations "
+            f"Supervision: the catalogue run over the '{self.scale}' synthetic world "
+            f"({timing}): {self.hits} hits, {self.links} organizations "
             f"linked to demo units.",
             f"Triage queue: {states}.",
         ]
@@ -65,21 +62,18 @@ def _user(name: str) -> User:
 
 
 def load() -> SupervisionSummary:
-    from jiandu.analytics.synth import generate
+    """Run the catalogue over the demo warehouse (`jiandu.demo.warehouse`, loaded first)
+    and triage; nothing when a model run exists or there is no demo warehouse."""
+    from jiandu.analytics.warehouse import default_path
+
+    from .warehouse import scale
 
     if Run.objects.filter(kind=Run.Kind.MODELS, state=Run.State.SUCCEEDED).exists():
-        return SupervisionSummary(skipped=True)
-    scale = os.environ.get("JIANDU_DEMO_WORLD") or "tiny"
-    summary = SupervisionSummary(scale=scale)
+        return SupervisionSummary(skipped=True, note="a model run exists already")
+    if scale() == "none" or not default_path().exists():
+        return SupervisionSummary(skipped=True, note="no demo warehouse (JIANDU_DEMO_WORLD=none)")
+    summary = SupervisionSummary(scale=scale())
     analyst = _user("analyst")
-    with tempfile.TemporaryDirectory(prefix="jiandu-demo-world-") as tmp:
-        started = time.monotonic()
-        world = generate(scale, SEED, Path(tmp) / "world")
-        summary.seconds["world"] = time.monotonic() - started
-        ingest = _run(analyst, Run.Kind.INGEST, f"synthetic world {scale}, seed {SEED}")
-        started = time.monotonic()
-        tasks.perform(ingest.pk, directory=world)
-        summary.seconds["ingest"] = time.monotonic() - started
     models = _run(analyst, Run.Kind.MODELS, "")
     started = time.monotonic()
     state = tasks.perform(models.pk)

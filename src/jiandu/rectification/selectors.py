@@ -40,8 +40,15 @@ def plans(actor: Any, round: Round | None = None) -> QuerySet[Plan]:
     return permissions.scope_filter(actor, VIEW, qs)
 
 
+def get_plan(actor: Any, pk: int) -> Plan:
+    """The plan `pk` if the actor may view it (not logged: for the steps that act on it
+    or log their own read)."""
+    return permissions.get_or_deny(actor, VIEW, plans(actor), pk)
+
+
 def plan(actor: Any, pk: int) -> Plan:
-    found = permissions.get_or_deny(actor, VIEW, plans(actor), pk)
+    """The plan `pk` to read; the read is logged."""
+    found = get_plan(actor, pk)
     audit.record_read(actor=actor, target=found, action="rectification.plan_read")
     return found
 

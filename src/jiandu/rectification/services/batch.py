@@ -200,8 +200,10 @@ def submit_problems(*, actor: Any, plan: Plan, problems: Sequence[Problem]) -> l
                 }
             )
         states.apply(problem, "state", Problem.TRANSITIONS, Problem.State.SUBMITTED)
+        if problem.status != Problem.Status.DONE:  # every task is complete
+            states.apply(problem, "status", Problem.STATUS_TRANSITIONS, Problem.Status.DONE)
         problem.submitted_by, problem.submitted_at = actor, now
-    Problem.objects.bulk_update(found, ["state", "submitted_by", "submitted_at"])
+    Problem.objects.bulk_update(found, ["state", "status", "submitted_by", "submitted_at"])
     _review(actor, found, Review.Verdict.SUBMIT, "")
     audit.record(
         actor=actor,

@@ -79,6 +79,7 @@ def submit_problem(*, actor: Any, problem: Problem, comment: str = "") -> Proble
             }
         )
     problem.submitted_by, problem.submitted_at = actor, timezone.now()
+    refresh_status(problem)  # every task is complete: done (again, after a rejection)
     _step(actor, problem, Problem.State.SUBMITTED, Review.Verdict.SUBMIT, text(comment))
     return problem
 

@@ -28,7 +28,7 @@ from .plans import form_page, xlsx
 
 @login_required
 def supervision_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan(request.user, pk)
+    plan = selectors.get_plan(request.user, pk)
     permissions.require(request.user, "rectification.verify", plan)
     form = forms.SupervisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -45,7 +45,7 @@ def supervision_add(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def escalation_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan(request.user, pk)
+    plan = selectors.get_plan(request.user, pk)
     permissions.require(request.user, "rectification.escalate", plan)
     overdue_level, why = selectors.suggestion(plan, len(_overdue(plan)))
     form = forms.EscalationForm(
@@ -97,7 +97,7 @@ def escalation_letter(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def report(request: AuthedRequest, pk: int, kind: str) -> HttpResponse:
-    plan = selectors.plan(request.user, pk)
+    plan = selectors.get_plan(request.user, pk)
     builders = {
         "report": (documents.rectification_report, _("rectification report")),
         "leader-report": (

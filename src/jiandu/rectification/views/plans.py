@@ -168,7 +168,7 @@ def _tasks(plan: Plan) -> Any:
 
 
 def _step(request: AuthedRequest, pk: int, service: Any, done: str) -> HttpResponse:
-    plan = selectors.plan(request.user, pk)
+    plan = selectors.get_plan(request.user, pk)
     try:
         service(actor=request.user, plan=plan)
     except (ValidationFailed, InvalidTransition) as exc:
@@ -193,7 +193,7 @@ def plan_approve(request: AuthedRequest, pk: int) -> HttpResponse:
 def _reason_page(
     request: AuthedRequest, pk: int, action: str, service: Any, title: str, done: str
 ) -> HttpResponse:
-    plan = selectors.plan(request.user, pk)
+    plan = selectors.get_plan(request.user, pk)
     permissions.require(request.user, action, plan)
     form = forms.ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -235,7 +235,7 @@ def plan_revise(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_template(request: AuthedRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan(request.user, pk)
+    plan = selectors.get_plan(request.user, pk)
     permissions.require(request.user, "rectification.edit", plan)
     name = f"{plan.target.org_unit.name_zh}{_('rectification lists template')}.xlsx"
     return xlsx(excel.build(plan), name, f"rectification-template-{plan.pk}.xlsx")
@@ -250,7 +250,7 @@ def plan_export(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def plan_import(request: AuthedRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan(request.user, pk)
+    plan = selectors.get_plan(request.user, pk)
     permissions.require(request.user, "rectification.edit", plan)
     form = forms.ImportForm(request.POST or None, request.FILES or None)
     errors: list[excel.CellError] = []
@@ -279,7 +279,7 @@ def plan_import(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def plan_merge(request: AuthedRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan(request.user, pk)
+    plan = selectors.get_plan(request.user, pk)
     chosen = selectors.problems(request.user, plan).filter(pk__in=request.POST.getlist("problems"))
     try:
         lists.merge_problems(
@@ -294,7 +294,7 @@ def plan_merge(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def archive_add(request: AuthedRequest, pk: int) -> HttpResponse:
-    plan = selectors.plan(request.user, pk)
+    plan = selectors.get_plan(request.user, pk)
     permissions.require(request.user, "rectification.edit", plan)
     form = forms.ArchiveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

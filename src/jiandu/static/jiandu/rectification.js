@@ -9,6 +9,7 @@
       var source = document.getElementById(el.getAttribute("data-source"));
       if (!source) { return; }
       var data = JSON.parse(source.textContent);
+      el.style.height = Math.max(320, 240 + 4 * data.x.length) + "px";
       var chart = echarts.init(el, null, { renderer: "canvas" });
       var bars = data.series.map(function (s) {
         return { name: s.name, type: "bar", stack: "problems", data: s.data };
