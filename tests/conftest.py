@@ -37,6 +37,7 @@ SEED_MIGRATIONS = [
     ("jiandu.rectification.migrations.0002_role_actions", "add"),
     ("jiandu.supervision.migrations.0002_seed", "add"),
     ("jiandu.registers_ui.migrations.0001_role_actions", "add"),
+    ("jiandu.clues.migrations.0002_roles", "add"),
 ]
 
 

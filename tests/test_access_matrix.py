@@ -285,12 +285,20 @@ ROWS = [
 
 def all_rows() -> list[Row]:
     """This module's rows and those of the inspection module."""
+    from tests.test_access_matrix_clues import ROWS as CLUE_ROWS
     from tests.test_access_matrix_inspections import ROWS as INSPECTION_ROWS
     from tests.test_access_matrix_rectification import ROWS as RECTIFICATION_ROWS
     from tests.test_access_matrix_registers import ROWS as REGISTER_ROWS
     from tests.test_access_matrix_supervision import ROWS as SUPERVISION_ROWS
 
-    return [*ROWS, *INSPECTION_ROWS, *RECTIFICATION_ROWS, *REGISTER_ROWS, *SUPERVISION_ROWS]
+    return [
+        *ROWS,
+        *INSPECTION_ROWS,
+        *RECTIFICATION_ROWS,
+        *REGISTER_ROWS,
+        *CLUE_ROWS,
+        *SUPERVISION_ROWS,
+    ]
 
 
 def api_rows() -> list[Row]:
@@ -364,6 +372,9 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
         }
         ids.update(objects())
         ids.update(rectification_objects())
+        from tests.test_access_matrix_clues import objects as clue_objects
+
+        ids.update(clue_objects())
         ids.update(supervision_objects())
         # Check the deferred foreign keys of all this now, in the module's transaction:
         # PostgreSQL would otherwise check them again at the end of every test (the

@@ -78,8 +78,9 @@ INSTALLED_APPS = [
     "jiandu.audit",
     "jiandu.inspections",
     "jiandu.rectification",
-    "jiandu.supervision",
     "jiandu.registers_ui",
+    "jiandu.clues",
+    "jiandu.supervision",
 ]
 
 MIDDLEWARE = [
@@ -257,4 +258,13 @@ JIANDU: dict[str, Any] = {
         ".txt": "text/plain",
         ".ofd": "application/ofd",
     },
+    # The clue ledger: number pattern ({year}, {seq}), clocks, attachment size.
+    "CLUE_NUMBER_PATTERN": os.environ.get("JIANDU_CLUE_NUMBER_PATTERN", "XS-{year}-{seq:06d}"),
+    "CLUE_DISPOSAL_MONTHS": int(os.environ.get("JIANDU_CLUE_DISPOSAL_MONTHS", "1")),
+    "CLUE_REPLY_WORKDAYS": int(os.environ.get("JIANDU_CLUE_REPLY_WORKDAYS", "15")),
+    "CLUE_TRANSFER_FEEDBACK_MONTHS": int(os.environ.get("JIANDU_CLUE_FEEDBACK_MONTHS", "3")),
+    "CLUE_HOLD_REVIEW_MONTHS": int(os.environ.get("JIANDU_CLUE_HOLD_REVIEW_MONTHS", "6")),
+    "CLUE_ATTACHMENT_MAX_BYTES": int(os.environ.get("JIANDU_CLUE_ATTACHMENT_MAX_MB", "20"))
+    * 1024
+    * 1024,
 }

@@ -42,6 +42,8 @@ urlpatterns = [
     path("manage/roles/<int:pk>/", accounts.role_edit, name="role_edit"),
     # inspection rounds
     path("inspections/", include("jiandu.inspections.urls")),
+    # the clue ledger
+    path("clues/", include("jiandu.clues.urls")),
     path("rectification/", include("jiandu.rectification.urls")),
     # data-driven supervision: runs, the model catalogue, the triage queue
     path("supervision/", include("jiandu.supervision.urls")),

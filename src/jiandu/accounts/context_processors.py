@@ -19,6 +19,12 @@ SECTIONS: list[tuple[str, Any, str | None]] = [
     ("rectification", _("Rectification"), "rectification.view"),
     ("hit_queue", _("Hits"), "hit.view"),
     ("model_list", _("Models"), "run.view"),
+    ("clue_ledger", _("Clue ledger"), "clue.register"),
+    ("clue_ledger", _("Clue ledger"), "clue.keep"),
+    ("clue_ledger", _("Clue ledger"), "clue.handle"),
+    ("clue_ledger", _("Clue ledger"), "clue.approve"),
+    ("clue_reconciliation", _("Reconciliation"), "clue.reconcile"),
+    ("clue_reads", _("Clue reads"), "audit.view"),
     ("org_tree", _("Organizations"), "orgunit.view"),
     ("people", _("People"), "person.view"),
     ("users", _("Accounts"), "account.manage"),
@@ -33,10 +39,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {"nav_sections": []}
     held = permissions.actions_of(user)
-    return {
-        "nav_sections": [
-            {"url": url, "label": label}
-            for url, label, action in SECTIONS
-            if action is None or action in held
-        ]
-    }
+    shown: dict[str, Any] = {}  # a section listed under several actions shows once
+    for url, label, action in SECTIONS:
+        if (action is None or action in held) and url not in shown:
+            shown[url] = label
+    return {"nav_sections": [{"url": url, "label": label} for url, label in shown.items()]}

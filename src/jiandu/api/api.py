@@ -162,6 +162,9 @@ def _routers() -> None:
     api.add_router("/inspections", inspections_planning.router)
     api.add_router("/inspections", inspections_findings.router)
     api.add_router("/inspections", inspections_reporting.router)
+    from . import clues
+
+    api.add_router("", clues.router)
 
     from . import rectification
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import audit, calendar, ftm, ingest, models, server, synth, users
+from . import audit, calendar, clues, ftm, ingest, models, server, synth, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -25,3 +25,4 @@ main.add_command(models.models_group)
 main.add_command(ingest.ingest)
 main.add_command(ftm.ftm_group)
 main.add_command(synth.synth)
+main.add_command(clues.clues_group)

@@ -14,6 +14,7 @@ from django.db import transaction
 from jiandu.accounts.models import OrgUnit, Person, Post, Role, RoleAssignment, User
 from jiandu.audit import services as audit
 
+from .clues import ClueSummary, load_clues
 from .inspections import RoundSummary, load_round
 from .names import (
     DEPARTMENTS,
@@ -78,6 +79,7 @@ ACCOUNTS = [
     DemoAccount("analyst", "analyst", "数据分析员", "global"),
     DemoAccount("sector", "functional_dept", "职能部门人员", "DEP-01"),
     DemoAccount("auditor", "auditor", "审计人员", "global"),
+    DemoAccount("approver", "clue_approver", "纪委监委分管领导", "CDI"),
 ]
 
 
@@ -91,6 +93,7 @@ class Summary:
     accounts: list[tuple[str, str, str]] = field(default_factory=list)
     round: RoundSummary = field(default_factory=RoundSummary)
     rectification: RectificationSummary = field(default_factory=RectificationSummary)
+    clues: ClueSummary = field(default_factory=ClueSummary)
 
     def describe(self) -> str:
         lines = [
@@ -102,6 +105,7 @@ class Summary:
         ]
         lines += [f"{u:<12} {r:<40} {s}" for u, r, s in self.accounts]
         lines += ["", self.round.describe(), self.rectification.describe()]
+        lines += [self.clues.describe()]
         return "\n".join(lines)
 
 
@@ -248,6 +252,7 @@ def load() -> Summary:
     summary = loader.summary
     summary.round = load_round()
     summary.rectification = load_rectification()
+    summary.clues = load_clues()
     summary.units = OrgUnit.objects.count()
     summary.people = Person.objects.count()
     new_team_accounts = summary.round.created_accounts
