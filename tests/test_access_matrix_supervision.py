@@ -26,11 +26,20 @@ CADRE_VIEWERS = frozenset({"clues", "discipline"})  # hit.view_cadre
 TRIAGERS = frozenset({"analyst", "clues"})  # hit.triage
 CADRE_TRIAGERS = TRIAGERS & CADRE_VIEWERS
 STARTERS = frozenset({"analyst"})  # run.start
+ESCALATORS = TRIAGERS  # hit.escalate and clue.register
 # See the hit and verify the rectification of its unit (rectification.verify or .assess).
 FLAGGERS = frozenset({"discipline"})
 
 DISMISS = {"reason": "{reason}", "comment": "矩阵"}
 DISMISS_API = {"reason": "data_error", "comment": "矩阵"}
+ESCALATE = {
+    "summary": "矩阵线索",
+    "category": "people_facing",
+    "keeper": "{keeper}",
+    "confidentiality": "confidential",
+    "extra_subject": "矩阵被反映人",
+}
+ESCALATE_API = {"summary": "矩阵线索", "category": "people_facing", "extra_subject": "矩阵被反映人"}
 
 
 def get(path: str, allowed: frozenset[str], logs: str = "", note: str = "") -> Row:
@@ -74,6 +83,15 @@ ROWS = [
     ),
     get("/supervision/hits/{hit_open}/merge/", TRIAGERS),
     post("/supervision/hits/{hit_open}/merge/", TRIAGERS, "hit.merge", {"into": "{hit_target}"}),
+    get("/supervision/hits/{hit_open}/escalate/", ESCALATORS),
+    post("/supervision/hits/{hit_open}/escalate/", ESCALATORS, "hit.escalate", ESCALATE),
+    post(
+        "/supervision/hits/{hit_cadre}/escalate/",
+        CADRE_TRIAGERS,
+        "hit.escalate",
+        ESCALATE,
+        note="(cadre)",
+    ),
     post(
         "/supervision/hits/{hit_rect}/flag/",
         FLAGGERS,
@@ -109,6 +127,12 @@ ROWS = [
         {"into_id": "{hit_target}"},
     ),
     post("/api/supervision/hits/{hit_gone}/reopen", TRIAGERS, "hit.reopen"),
+    post(
+        "/api/supervision/hits/{hit_open}/escalate",
+        ESCALATORS,
+        "hit.escalate",
+        {**ESCALATE_API, "keeper_id": "{keeper}"},
+    ),
     get("/api/supervision/dismissal-reasons", VIEWERS),
     get("/api/supervision/precision", VIEWERS),
     get("/api/supervision/runs", VIEWERS),
@@ -174,4 +198,5 @@ def objects() -> dict[str, Any]:
         "reason": DismissalReason.objects.get(code="data_error").pk,
         "reason_other": DismissalReason.objects.get(code="other").pk,
         "cancelled_problem": cancelled.pk,
+        "keeper": User.objects.get(username="clues").pk,
     }

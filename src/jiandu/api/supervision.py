@@ -18,7 +18,7 @@ from jiandu.accounts import permissions
 from jiandu.accounts import selectors as accounts
 from jiandu.api.pagination import Pages
 from jiandu.core.errors import ValidationFailed
-from jiandu.supervision import runs, selectors, services
+from jiandu.supervision import escalation, runs, selectors, services
 from jiandu.supervision.models import DismissalReason, Hit, Run
 
 from .schemas import ID_MAX, NO_NUL, ErrorOut, InputSchema
@@ -86,6 +86,19 @@ class MergeIn(InputSchema):
 
 class CommentIn(InputSchema):
     comment: str = Field("", max_length=4000)
+
+
+class EscalateIn(InputSchema):
+    summary: str = Field(min_length=1, max_length=20_000)
+    category: str = Field(min_length=1, max_length=20)
+    keeper_id: int = Field(ge=1, le=ID_MAX)
+    subject_person_ids: list[str] | None = Field(None, max_length=100)
+    extra_subject: str = Field("", max_length=100)
+    confidentiality: str = Field("", max_length=12)
+
+
+class EscalatedOut(HitOut):
+    clue_number: str
 
 
 class ReasonOut(Schema):
@@ -201,6 +214,36 @@ def reopen_hit(
 ) -> Any:
     hit = selectors.hit(request.user, hit_id)
     return services.reopen(actor=request.user, hit=hit, comment=payload.comment)
+
+
+@router.post("/hits/{hit_id}/escalate", response={200: EscalatedOut, **REFUSALS})
+def escalate_hit(
+    request: HttpRequest, payload: EscalateIn, hit_id: int = Path(..., ge=1, le=ID_MAX)
+) -> Any:
+    """Register a clue from the hit (evidence attached, subjects linked); the subject
+    persons default to every person of the hit."""
+    from jiandu.accounts.models import User
+    from jiandu.clues.selectors import keepers
+
+    hit = selectors.hit(request.user, hit_id)
+    services.require_visible(request.user, "hit.escalate", hit)
+    keeper = keepers().filter(pk=payload.keeper_id).first()
+    if keeper is None or not isinstance(keeper, User):
+        raise ValidationFailed({"keeper_id": _("Choose an active clue officer to keep the clue.")})
+    candidates = escalation.candidates(hit)
+    wanted = payload.subject_person_ids
+    chosen = [c for c in candidates if wanted is None or c.register_id in wanted]
+    escalation.escalate(
+        actor=request.user,
+        hit=hit,
+        summary=payload.summary,
+        category=payload.category,
+        keeper=keeper,
+        subjects=chosen,
+        extra_subject=payload.extra_subject,
+        confidentiality=payload.confidentiality,
+    )
+    return selectors.hit(request.user, hit_id)
 
 
 @router.get("/dismissal-reasons", response={200: list[ReasonOut], **REFUSALS})

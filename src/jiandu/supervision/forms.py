@@ -136,8 +136,8 @@ class EscalateForm(ServiceForm):
     def __init__(
         self,
         *args: Any,
-        categories: list[tuple[str, str]],
-        levels: list[tuple[str, str]],
+        categories: list[tuple[str, Any]],
+        levels: list[tuple[str, Any]],
         keepers: QuerySet[Any],
         candidates: list[Any],
         **kwargs: Any,

@@ -20,7 +20,7 @@ from .. import escalation, forms, selectors, services
 
 @login_required
 def hit_escalate(request: AuthedRequest, pk: int) -> HttpResponse:
-    from jiandu.clues import selectors as clues
+    from jiandu.clues.selectors import keepers
     from jiandu.clues.models import Clue
 
     hit = selectors.hit(request.user, pk)
@@ -32,7 +32,7 @@ def hit_escalate(request: AuthedRequest, pk: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         categories=list(Clue.Category.choices),
         levels=list(Clue.Confidentiality.choices),
-        keepers=clues.keepers(),
+        keepers=keepers(),
         candidates=candidates,
         initial={
             "summary": escalation.default_summary(hit),
@@ -102,5 +102,6 @@ def hit_flag(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 urlpatterns: list[URLPattern] = [
+    path("hits/<int:pk>/escalate/", hit_escalate, name="hit_escalate"),
     path("hits/<int:pk>/flag/", hit_flag, name="hit_flag"),
 ]
