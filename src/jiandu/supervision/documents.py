@@ -49,19 +49,12 @@ def evidence_workbook(hit: Hit) -> bytes:
     for row in sheet.iter_rows(min_col=2, max_col=2):
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     used = {sheet.title}
-    for register, records in (hit.evidence or {}).items():
-        if not isinstance(records, list):
-            continue
-        title = SHEET_NAME.sub("_", str(register))[:31] or "evidence"
+    for register, columns, records in hit.evidence_tables():
+        title = SHEET_NAME.sub("_", register)[:31] or "evidence"
         while title in used:
             title = f"{title[:28]}_{len(used)}"
         used.add(title)
         ws = book.create_sheet(title)
-        columns: list[str] = []
-        for record in records:
-            for key in record:
-                if key not in columns:
-                    columns.append(str(key))
         ws.append(columns)
         for cell in ws[1]:
             cell.font = Font(bold=True)

@@ -179,6 +179,9 @@ class Hit(models.Model):
     explanation_zh = models.TextField(_("explanation (Chinese)"))
     explanation_en = models.TextField(_("explanation (English)"), blank=True)
     evidence = models.JSONField(_("evidence"), default=dict)
+    # The column order of each register's evidence rows (PostgreSQL's jsonb keeps no key
+    # order): {register: [column, ...]}.
+    evidence_columns = models.JSONField(default=dict)
     person_ids = models.JSONField(_("people"), default=list)
     org_ids = models.JSONField(_("organizations"), default=list)
     # Region code of the organizations or payments concerned (first one), for filters.
@@ -242,6 +245,18 @@ class Hit(models.Model):
     @property
     def explanation(self) -> str:
         return bilingual(self.explanation_zh, self.explanation_en)
+
+    def evidence_tables(self) -> list[tuple[str, list[str], list[dict[str, object]]]]:
+        """(register, columns in the model's order, rows) for each register of evidence."""
+        out = []
+        for register, rows in (self.evidence or {}).items():
+            if not isinstance(rows, list):
+                continue
+            columns = list((self.evidence_columns or {}).get(register) or [])
+            for row in rows:
+                columns += [str(k) for k in row if k not in columns]
+            out.append((str(register), columns, rows))
+        return out
 
     @property
     def is_open(self) -> bool:

@@ -174,6 +174,10 @@ def _import_chunk(
             hit.explanation_zh = record.explanation_zh
             hit.explanation_en = record.explanation_en
             hit.evidence = record.to_dict()["evidence"]
+            hit.evidence_columns = {
+                register: list(dict.fromkeys(k for row in rows for k in row))
+                for register, rows in record.evidence.items()
+            }
             hit.person_ids = list(record.person_ids)
             hit.org_ids = list(record.org_ids)
             hit.region_code = _region(record, facts)
@@ -194,6 +198,7 @@ def _import_chunk(
             "explanation_zh",
             "explanation_en",
             "evidence",
+            "evidence_columns",
             "person_ids",
             "org_ids",
             "region_code",

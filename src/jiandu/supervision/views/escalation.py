@@ -20,8 +20,8 @@ from .. import escalation, forms, selectors, services
 
 @login_required
 def hit_escalate(request: AuthedRequest, pk: int) -> HttpResponse:
-    from jiandu.clues.selectors import keepers
     from jiandu.clues.models import Clue
+    from jiandu.clues.selectors import keepers
 
     hit = selectors.hit(request.user, pk)
     services.require_visible(request.user, "hit.escalate", hit)

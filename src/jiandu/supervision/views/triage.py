@@ -91,9 +91,8 @@ def queue(request: AuthedRequest) -> HttpResponse:
 def _hit_context(request: AuthedRequest, hit: Hit) -> dict[str, Any]:
     user = request.user
     evidence = [
-        {"register": register, "columns": list(rows[0].keys()) if rows else [], "rows": rows}
-        for register, rows in (hit.evidence or {}).items()
-        if isinstance(rows, list)
+        {"register": register, "columns": columns, "rows": rows}
+        for register, columns, rows in hit.evidence_tables()
     ]
     can_triage = permissions.can(user, "hit.triage", hit)
     can_escalate = permissions.can(user, "hit.escalate", hit)
