@@ -495,3 +495,44 @@ def test_the_report_round_trips(world: Path, store: Path) -> None:
     shutil.copy(world / "persons.csv", world / "persons_copy.csv")
     report = ingest(world, warehouse=store)
     assert IngestReport.from_dict(report.to_dict()).to_dict() == report.to_dict()
+
+
+def test_the_documented_table_is_the_schema() -> None:
+    text = (Path(__file__).resolve().parents[2] / "docs" / "registers.md").read_text("utf-8")
+    documented = [
+        tuple(cell.strip().strip("`") for cell in line.strip("|").split("|"))[:6]
+        for line in text.split("## The registers as data", 1)[1].splitlines()
+        if line.startswith("| ") and not line.startswith("| register")
+    ]
+    expected = [
+        (
+            r.name,
+            "yes" if c.name == r.key else "",
+            c.name,
+            c.type,
+            "yes" if c.required else "",
+            ", ".join(c.allowed),
+        )
+        for r in REGISTERS.values()
+        for c in r.columns
+    ]
+    assert documented == expected
+
+
+def test_the_kept_report_is_bounded_and_counts_everything(
+    world: Path, store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib
+
+    module = importlib.import_module("jiandu.analytics.registers.ingest")
+    monkeypatch.setattr(module, "KEPT_REJECTIONS", 1)
+    rows = [{**r, "paid_date": "soon"} for r in GOOD["payments"]]
+    write_csv(world / "payments.csv", rows)
+    report = ingest(world, warehouse=store)
+    assert len(report.errors) == 3
+    con = wh.connect(store, read_only=True)
+    kept = last_report(con)
+    con.close()
+    assert kept is not None
+    assert len(kept.rejections) == 1
+    assert kept.to_dict()["rejections_total"] == 3

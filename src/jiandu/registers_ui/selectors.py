@@ -82,7 +82,7 @@ def _read(con: duckdb.DuckDBPyConnection) -> Overview:
             r["status_label"] = STATUSES.get(r["status"], r["status"])
         overview.report = data
         problems = report.errors + report.warnings
-        overview.problems_total = len(problems)
+        overview.problems_total = data["rejections_total"]
         overview.problems = [
             {**p.to_dict(), "reason": reason(p.code, p.params)} for p in problems[:SHOWN]
         ]

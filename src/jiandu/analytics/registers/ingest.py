@@ -37,6 +37,7 @@ from .schema import ORDER, REGISTERS, Register
 Progress = Callable[[str, int, int], None]  # (what is being done, steps done, steps in all)
 
 OCDS = "ocds"
+KEPT_REJECTIONS = 10_000  # rejections kept with the load report in the warehouse
 
 
 def _now() -> dt.datetime:
@@ -149,12 +150,22 @@ class _Load:
         missing = [c for c in register.required if c not in present]
         problems += [Rejection(source.display, 1, c, "missing_column") for c in missing]
         available = set(present) - set(missing)
-        problems += validate.problems(con, register, source, raw, available)
-        problems += validate.duplicates(con, register, source, raw, available)
+        stage = f"_stage_{register.name}"
+        con.execute(
+            f'CREATE OR REPLACE TABLE "{stage}" AS '
+            + validate.stage_select(
+                register,
+                raw,
+                present,
+                source.first_row,
+            )
+        )
+        problems += validate.problems(con, register, source, stage, raw, available)
+        problems += validate.duplicates(con, register, source, stage, available)
         if register.key in available and self.add:
-            problems += self._collisions(register, source, raw)
+            problems += self._collisions(register, source, stage)
         problems += validate.dangling(
-            con, register, source, raw, available, self._targets(register, raw)
+            con, register, source, stage, available, self._targets(register, stage)
         )
         for p in problems:
             self._reject(p)
@@ -162,11 +173,12 @@ class _Load:
         if any(p.severity == ERROR for p in problems):
             self._result(register.name, source.display, rows, digest, "rejected", started)
             return
-        stage = f"_stage_{register.name}"
-        select = validate.typed_select(register, raw, present)
+        validate.drop_helpers(con, stage, validate.helpers(register, available))
         if self.add:
-            select = f'SELECT * FROM "{register.name}" UNION ALL BY NAME ({select})'
-        con.execute(f'CREATE OR REPLACE TABLE "{stage}" AS {select}')
+            con.execute(
+                f'CREATE OR REPLACE TABLE "{stage}" AS SELECT * FROM "{register.name}" '
+                f'UNION ALL BY NAME SELECT * FROM "{stage}"'
+            )
         con.execute("BEGIN TRANSACTION")
         try:
             con.execute(f'DROP TABLE "{register.name}"')
@@ -184,18 +196,20 @@ class _Load:
         self.changed.add(register.name)
         self._result(register.name, source.display, rows, digest, "loaded", started)
 
-    def _collisions(self, register: Register, source: sources.Source, raw: str) -> list[Rejection]:
-        v = validate._v(register.key)
+    def _collisions(
+        self, register: Register, source: sources.Source, stage: str
+    ) -> list[Rejection]:
+        key = f'"{register.key}"'
         rows = self.con.execute(
-            f'SELECT rowid + {source.first_row}, {v} FROM "{raw}" WHERE {v} IN '
-            f'(SELECT "{register.key}" FROM "{register.name}") ORDER BY 1'
+            f'SELECT _row, {key} FROM "{stage}" WHERE {key} IN '
+            f'(SELECT {key} FROM "{register.name}") ORDER BY 1'
         ).fetchall()
         return [
             Rejection(source.display, row, register.key, "duplicate_id", {"first": "-"}, key)
             for row, key in rows
         ]
 
-    def _targets(self, register: Register, raw: str) -> dict[str, str]:
+    def _targets(self, register: Register, stage: str) -> dict[str, str]:
         """The key set of each register this one may refer to."""
         out: dict[str, str] = {}
         loaded_now = self.loaded
@@ -204,8 +218,7 @@ class _Load:
                 continue
             loaded = f'SELECT "{other.key}" FROM "{name}" WHERE "{other.key}" IS NOT NULL'
             if name == register.name:
-                own = validate._v(other.key)
-                mine = f'SELECT {own} FROM "{raw}" WHERE {own} IS NOT NULL'
+                mine = f'SELECT "{other.key}" FROM "{stage}" WHERE "{other.key}" IS NOT NULL'
                 out[name] = f"{mine} UNION ALL {loaded}" if self.add else mine
             elif name in loaded_now:
                 out[name] = loaded
@@ -341,7 +354,7 @@ def ingest(
                 "s": report.started_at,
                 "f": report.finished_at,
                 "ok": report.ok,
-                "r": orjson.dumps(report.to_dict()).decode(),
+                "r": orjson.dumps(report.truncated(KEPT_REJECTIONS).to_dict()).decode(),
             },
         )
         if progress:

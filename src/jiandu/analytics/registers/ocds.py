@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 from .report import Rejection
-from .validate import _ZONED, LOCAL_ZONE, MAX_VALUE, _lit
+from .validate import MAX_VALUE, _lit, timestamp
 
 TABLES = (
     "ocds_releases",
@@ -29,78 +29,115 @@ TABLES = (
 )
 
 
-def _ts(expr: str) -> str:
+def _flat(source: str, alias: str, fields: list[tuple[str, str, str]], keep: str = "ocid") -> str:
+    """SELECT `keep` and `fields` (name, JSON path, kind: text, number, integer or
+    timestamp) of the JSON column `alias` of `source`, parsing each JSON value once."""
+    paths = ", ".join(_lit(path) for _n, path, _k in fields)
+    parts = []
+    for i, (name, _path, kind) in enumerate(fields, start=1):
+        e = f"_e[{i}]"
+        if kind == "number":
+            e = f"TRY_CAST({e} AS DOUBLE)"
+        elif kind == "integer":
+            e = f"TRY_CAST({e} AS INTEGER)"
+        elif kind == "timestamp":
+            e = timestamp(e)
+        parts.append(f"{e} AS {name}")
     return (
-        f"CASE WHEN regexp_matches({expr}, {_lit(_ZONED)}) "
-        f"THEN TRY_CAST({expr} AS TIMESTAMPTZ) AT TIME ZONE {_lit(LOCAL_ZONE)} "
-        f"ELSE TRY_CAST({expr} AS TIMESTAMP) END"
+        f"SELECT * EXCLUDE (_e), {', '.join(parts)} FROM "
+        f"(SELECT {keep}, json_extract_string({alias}, [{paths}]) AS _e FROM ({source}))"
     )
 
 
-def _num(expr: str) -> str:
-    return f"TRY_CAST({expr} AS DOUBLE)"
+def _items(column: str, path: str) -> str:
+    """The elements of the JSON array at `path` of `column` (none when absent)."""
+    return f"unnest(coalesce(TRY_CAST(json_extract({column}, {_lit(path)}) AS JSON[]), []))"
 
 
-def _items(path: str) -> str:
-    """The elements of the JSON array at `path` of each release (none when absent)."""
-    return f"unnest(coalesce(TRY_CAST(json_extract(release, {_lit(path)}) AS JSON[]), []))"
+def _each(column: str, path: str) -> str:
+    """Like `_items`, but one NULL element for an absent or empty array."""
+    return (
+        f"unnest(coalesce(nullif(TRY_CAST(json_extract({column}, {_lit(path)}) AS JSON[]), []),"
+        " [NULL::JSON]))"
+    )
 
 
 FLATTEN = {
-    "ocds_tenders": f"""
-        SELECT ocid,
-            release->>'$.tender.id' AS tender_id,
-            release->>'$.tender.title' AS title,
-            release->>'$.tender.status' AS status,
-            release->>'$.tender.procurementMethod' AS procurement_method,
-            release->>'$.tender.procurementMethodDetails' AS procurement_method_details,
-            release->>'$.tender.mainProcurementCategory' AS main_procurement_category,
-            {_num("release->>'$.tender.value.amount'")} AS value_amount,
-            release->>'$.tender.value.currency' AS currency,
-            TRY_CAST(release->>'$.tender.numberOfTenderers' AS INTEGER) AS number_of_tenderers,
-            {_ts("release->>'$.tender.tenderPeriod.startDate'")} AS tender_period_start,
-            {_ts("release->>'$.tender.tenderPeriod.endDate'")} AS tender_period_end,
-            release->>'$.buyer.id' AS buyer_id,
-            release->>'$.buyer.name' AS buyer_name,
-            {_ts("release->>'$.date'")} AS date
-        FROM ocds_releases""",
-    "ocds_bids": f"""
-        SELECT ocid, bid->>'$.id' AS bid_id, bid->>'$.status' AS status,
-            {_num("bid->>'$.value.amount'")} AS value_amount,
-            bid->>'$.value.currency' AS currency,
-            {_ts("bid->>'$.date'")} AS date,
-            tenderer->>'$.id' AS tenderer_id, tenderer->>'$.name' AS tenderer_name
-        FROM (SELECT ocid, bid,
-                unnest(coalesce(TRY_CAST(json_extract(bid, '$.tenderers') AS JSON[]),
-                                [NULL::JSON])) AS tenderer
-              FROM (SELECT ocid, {_items("$.bids.details")} AS bid FROM ocds_releases))""",
-    "ocds_awards": f"""
-        SELECT ocid, award->>'$.id' AS award_id, award->>'$.status' AS status,
-            {_ts("award->>'$.date'")} AS date,
-            {_num("award->>'$.value.amount'")} AS value_amount,
-            award->>'$.value.currency' AS currency,
-            supplier->>'$.id' AS supplier_id, supplier->>'$.name' AS supplier_name
-        FROM (SELECT ocid, award,
-                unnest(coalesce(TRY_CAST(json_extract(award, '$.suppliers') AS JSON[]),
-                                [NULL::JSON])) AS supplier
-              FROM (SELECT ocid, {_items("$.awards")} AS award FROM ocds_releases))""",
-    "ocds_contracts": f"""
-        SELECT ocid, contract->>'$.id' AS contract_id, contract->>'$.awardID' AS award_id,
-            contract->>'$.status' AS status,
-            {_num("contract->>'$.value.amount'")} AS value_amount,
-            contract->>'$.value.currency' AS currency,
-            {_ts("contract->>'$.dateSigned'")} AS date_signed,
-            {_ts("contract->>'$.period.startDate'")} AS period_start,
-            {_ts("contract->>'$.period.endDate'")} AS period_end
-        FROM (SELECT ocid, {_items("$.contracts")} AS contract FROM ocds_releases)""",
-    "ocds_parties": f"""
-        SELECT ocid, party->>'$.id' AS party_id, party->>'$.name' AS name,
-            array_to_string(TRY_CAST(json_extract(party, '$.roles') AS VARCHAR[]), ',') AS roles,
-            party->>'$.identifier.scheme' AS identifier_scheme,
-            party->>'$.identifier.id' AS identifier_id,
-            party->>'$.address.region' AS region,
-            party->>'$.contactPoint.telephone' AS phone
-        FROM (SELECT ocid, {_items("$.parties")} AS party FROM ocds_releases)""",
+    "ocds_tenders": _flat(
+        "SELECT ocid, release FROM ocds_releases",
+        "release",
+        [
+            ("tender_id", "$.tender.id", "text"),
+            ("title", "$.tender.title", "text"),
+            ("status", "$.tender.status", "text"),
+            ("procurement_method", "$.tender.procurementMethod", "text"),
+            ("procurement_method_details", "$.tender.procurementMethodDetails", "text"),
+            ("main_procurement_category", "$.tender.mainProcurementCategory", "text"),
+            ("value_amount", "$.tender.value.amount", "number"),
+            ("currency", "$.tender.value.currency", "text"),
+            ("number_of_tenderers", "$.tender.numberOfTenderers", "integer"),
+            ("tender_period_start", "$.tender.tenderPeriod.startDate", "timestamp"),
+            ("tender_period_end", "$.tender.tenderPeriod.endDate", "timestamp"),
+            ("buyer_id", "$.buyer.id", "text"),
+            ("buyer_name", "$.buyer.name", "text"),
+            ("date", "$.date", "timestamp"),
+        ],
+    ),
+    "ocds_bids": _flat(
+        f"SELECT ocid, bid, {_each('bid', '$.tenderers')} AS tenderer FROM "
+        f"(SELECT ocid, {_items('release', '$.bids.details')} AS bid FROM ocds_releases)",
+        "bid",
+        [
+            ("bid_id", "$.id", "text"),
+            ("status", "$.status", "text"),
+            ("value_amount", "$.value.amount", "number"),
+            ("currency", "$.value.currency", "text"),
+            ("date", "$.date", "timestamp"),
+        ],
+        keep="ocid, tenderer->>'$.id' AS tenderer_id, tenderer->>'$.name' AS tenderer_name",
+    ),
+    "ocds_awards": _flat(
+        f"SELECT ocid, award, {_each('award', '$.suppliers')} AS supplier FROM "
+        f"(SELECT ocid, {_items('release', '$.awards')} AS award FROM ocds_releases)",
+        "award",
+        [
+            ("award_id", "$.id", "text"),
+            ("status", "$.status", "text"),
+            ("date", "$.date", "timestamp"),
+            ("value_amount", "$.value.amount", "number"),
+            ("currency", "$.value.currency", "text"),
+        ],
+        keep="ocid, supplier->>'$.id' AS supplier_id, supplier->>'$.name' AS supplier_name",
+    ),
+    "ocds_contracts": _flat(
+        f"SELECT ocid, {_items('release', '$.contracts')} AS contract FROM ocds_releases",
+        "contract",
+        [
+            ("contract_id", "$.id", "text"),
+            ("award_id", "$.awardID", "text"),
+            ("status", "$.status", "text"),
+            ("value_amount", "$.value.amount", "number"),
+            ("currency", "$.value.currency", "text"),
+            ("date_signed", "$.dateSigned", "timestamp"),
+            ("period_start", "$.period.startDate", "timestamp"),
+            ("period_end", "$.period.endDate", "timestamp"),
+        ],
+    ),
+    "ocds_parties": _flat(
+        f"SELECT ocid, party, array_to_string(TRY_CAST(json_extract(party, '$.roles') "
+        f"AS VARCHAR[]), ',') AS roles FROM "
+        f"(SELECT ocid, {_items('release', '$.parties')} AS party FROM ocds_releases)",
+        "party",
+        [
+            ("party_id", "$.id", "text"),
+            ("name", "$.name", "text"),
+            ("identifier_scheme", "$.identifier.scheme", "text"),
+            ("identifier_id", "$.identifier.id", "text"),
+            ("region", "$.address.region", "text"),
+            ("phone", "$.contactPoint.telephone", "text"),
+        ],
+        keep="ocid, roles",
+    ),
 }
 
 

@@ -77,6 +77,7 @@ class IngestReport:
     rejections: list[Rejection] = field(default_factory=list)
     unknown_files: list[str] = field(default_factory=list)
     identity: dict[str, Any] = field(default_factory=dict)
+    rejections_total: int | None = None  # when `rejections` holds only the first ones
 
     @property
     def ok(self) -> bool:
@@ -99,6 +100,9 @@ class IngestReport:
             "finished_at": self.finished_at,
             "registers": [r.to_dict() for r in self.registers],
             "rejections": [r.to_dict() for r in self.rejections],
+            "rejections_total": (
+                len(self.rejections) if self.rejections_total is None else self.rejections_total
+            ),
             "unknown_files": list(self.unknown_files),
             "identity": self.identity,
         }
@@ -116,4 +120,13 @@ class IngestReport:
             ],
             unknown_files=list(data.get("unknown_files", [])),
             identity=dict(data.get("identity", {})),
+            rejections_total=data.get("rejections_total"),
         )
+
+    def truncated(self, limit: int) -> IngestReport:
+        """The report with its first `limit` rejections (the total kept)."""
+        if len(self.rejections) <= limit:
+            return self
+        data = self.to_dict()
+        data["rejections"] = data["rejections"][:limit]
+        return IngestReport.from_dict(data)

@@ -1,9 +1,12 @@
-"""Row-level validation and typing of a register's text table, in SQL.
+"""Row-level validation and typing of a register, in SQL.
 
-`problems` scans the text table once and returns every error and warning of every row
-(required values, types, allowed values, ID numbers and credit codes); `duplicates` and
-`dangling` check keys and references; `typed_select` is the SELECT that turns the text
-table into the warehouse table of REGISTERS.md (only run once nothing was rejected).
+The text table read from the file becomes, in one pass, the *stage*: the warehouse table
+of REGISTERS.md (typed columns in the contract's order, the identity columns, the file's
+other columns) plus helper columns (`_row`, the file's row number; `_p_<column>`, a
+value was given; `_x_<column>`, why an ID number or credit code is invalid). Every check
+is then a cheap test on the stage: one aggregate counts each kind of problem, and only
+the kinds that occur are listed row by row (with the value as written). Once nothing was
+rejected the helpers are dropped and the stage is swapped in.
 """
 
 # SQL here is composed of identifiers of the register schemas and expressions generated
@@ -11,6 +14,8 @@ table into the warehouse table of REGISTERS.md (only run once nothing was reject
 # ruff: noqa: S608
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import duckdb
 
@@ -21,11 +26,15 @@ from .sources import Source, _q
 LOCAL_ZONE = "Asia/Shanghai"  # "local time assumed" for timestamps written without a zone
 MAX_VALUE = 120  # characters of an offending value kept in the report
 
-_ZONED = r"[T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)$"
-_DATE = r"\d{4}-\d{2}-\d{2}"
-_TIMESTAMP = r"\d{4}-\d{2}-\d{2}([T ]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?\s*(Z|[+-]\d{2}(:?\d{2})?)?)?"
 _TRUE = ("true", "t", "1", "yes", "y", "是")
 _FALSE = ("false", "f", "0", "no", "n", "否")
+TYPE_CODES = {
+    "date": "bad_date",
+    "timestamp": "bad_timestamp",
+    "amount": "bad_amount",
+    "bool": "bad_bool",
+}
+IDENTIFIERS = {"id_number": "jd_idn_problem", "uscc": "jd_uscc_problem"}
 
 
 def _v(name: str) -> str:
@@ -41,17 +50,28 @@ def _list(values: tuple[str, ...]) -> str:
     return ", ".join(_lit(v) for v in values)
 
 
+def _iso_date_shape(v: str) -> str:
+    return f"substr({v}, 5, 1) = '-' AND substr({v}, 8, 1) = '-'"
+
+
+def timestamp(v: str) -> str:
+    """ISO 8601 text to a local TIMESTAMP: a zone given is converted, none means local."""
+    return (
+        f"CASE WHEN length({v}) < 10 OR NOT ({_iso_date_shape(v)}) THEN NULL "
+        f"WHEN right({v}, 1) = 'Z' OR contains(substr({v}, 12), '+') "
+        f"OR contains(substr({v}, 12), '-') "
+        f"THEN TRY_CAST({v} AS TIMESTAMPTZ) AT TIME ZONE {_lit(LOCAL_ZONE)} "
+        f"ELSE TRY_CAST({v} AS TIMESTAMP) END"
+    )
+
+
 def typed(column: Column, v: str) -> str:
-    """The SQL expression giving the typed value of text expression `v` (NULL if invalid)."""
+    """The typed value of text expression `v` (NULL if invalid). Identifier columns use
+    the normalized value `_n_<column>` and its problem `_x_<column>` of the inner query."""
     if column.type == "date":
-        return f"CASE WHEN regexp_full_match({v}, {_lit(_DATE)}) THEN TRY_CAST({v} AS DATE) END"
+        return f"CASE WHEN length({v}) = 10 AND {_iso_date_shape(v)} THEN TRY_CAST({v} AS DATE) END"
     if column.type == "timestamp":
-        return (
-            f"CASE WHEN NOT regexp_full_match({v}, {_lit(_TIMESTAMP)}) THEN NULL "
-            f"WHEN regexp_matches({v}, {_lit(_ZONED)}) "
-            f"THEN TRY_CAST({v} AS TIMESTAMPTZ) AT TIME ZONE {_lit(LOCAL_ZONE)} "
-            f"ELSE TRY_CAST({v} AS TIMESTAMP) END"
-        )
+        return timestamp(v)
     if column.type == "amount":
         return f"TRY_CAST(replace({v}, ',', '') AS DOUBLE)"
     if column.type == "bool":
@@ -59,181 +79,54 @@ def typed(column: Column, v: str) -> str:
             f"CASE WHEN lower({v}) IN ({_list(_TRUE)}) THEN true "
             f"WHEN lower({v}) IN ({_list(_FALSE)}) THEN false END"
         )
-    if column.type in ("id_number", "uscc"):
-        n = _n(column.name)
-        problem = "jd_idn_problem" if column.type == "id_number" else "jd_uscc_problem"
-        return f"CASE WHEN {problem}({n}) IS NULL THEN {n} ELSE {v} END"
+    if column.type in IDENTIFIERS:
+        return f'CASE WHEN "_x_{_q(column.name)}" IS NULL THEN "_n_{_q(column.name)}" ELSE {v} END'
     return v
 
 
-def _n(name: str) -> str:
-    """The normalized identifier computed for column `name` by `_source`."""
-    return f'"_n_{_q(name)}"'
+@dataclass(frozen=True)
+class Check:
+    column: str
+    condition: str  # on the stage; true for a row with the problem
+    code: str
+    severity: str = ERROR
+    raw_value: bool = False  # report the value as written (the typed one is NULL)
 
 
-def _source(register: Register, table: str, present: set[str] | list[str]) -> str:
-    """The text table with its row number and the normalized identifiers."""
-    extra = ""
-    for c in register.columns:
-        if c.name in present and c.type == "id_number":
-            extra += f', jd_idn(jd_clean("{_q(c.name)}")) AS {_n(c.name)}'
-        elif c.name in present and c.type == "uscc":
-            extra += f', jd_clean("{_q(c.name)}") AS {_n(c.name)}'
-    return f'(SELECT *, rowid AS _rowid{extra} FROM "{table}")'
+def _present(register: Register, present: set[str] | list[str]) -> list[Column]:
+    return [c for c in register.columns if c.name in present]
 
 
-_TYPE_CODES = {
-    "date": "bad_date",
-    "timestamp": "bad_timestamp",
-    "amount": "bad_amount",
-    "bool": "bad_bool",
-}
+def helpers(register: Register, present: set[str] | list[str]) -> list[str]:
+    out = ["_row"]
+    for c in _present(register, present):
+        if c.type in TYPE_CODES:
+            out.append(f"_p_{c.name}")
+        if c.type in IDENTIFIERS:
+            out.append(f"_x_{c.name}")
+    return out
 
 
-def _checks(register: Register, present: set[str]) -> list[tuple[str, str, str, str]]:
-    """(column, condition that is true for a problem, code, severity) of each check."""
-    checks: list[tuple[str, str, str, str]] = []
-    for c in register.columns:
-        if c.name not in present:
-            continue
-        v = _v(c.name)
-        if c.required:
-            checks.append((c.name, f"{v} IS NULL", "required", ERROR))
-        if c.type in _TYPE_CODES:
-            checks.append(
-                (c.name, f"{v} IS NOT NULL AND ({typed(c, v)}) IS NULL", _TYPE_CODES[c.type], ERROR)
-            )
-        if c.type == "month":
-            checks.append(
-                (
-                    c.name,
-                    f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '\\d{{4}}-(0[1-9]|1[0-2])')",
-                    "bad_month",
-                    ERROR,
-                )
-            )
-        if c.allowed:
-            checks.append((c.name, f"{v} NOT IN ({_list(c.allowed)})", "not_allowed", ERROR))
-        if c.type == "id_number":
-            checks.append(
-                (c.name, f"jd_idn_problem({_n(c.name)}) IS NOT NULL", "id_number", WARNING)
-            )
-        if c.type == "uscc":
-            checks.append((c.name, f"jd_uscc_problem({_n(c.name)}) IS NOT NULL", "uscc", WARNING))
-    return checks
-
-
-def _params(code: str, column: Column, v: str) -> str:
-    """SQL for the reason's parameters (a JSON text)."""
-    if code == "not_allowed":
-        return _lit('{"allowed": "' + ", ".join(column.allowed) + '"}')
-    if code == "id_number":
-        return f"json_object('problem', jd_idn_problem({_n(column.name)}))::VARCHAR"
-    if code == "uscc":
-        return f"json_object('problem', jd_uscc_problem({_n(column.name)}))::VARCHAR"
-    return "'{}'"
-
-
-def problems(
-    con: duckdb.DuckDBPyConnection,
-    register: Register,
-    source: Source,
-    table: str,
-    present: set[str],
-) -> list[Rejection]:
-    """Every row-level problem, in one scan of the text table."""
-    checks = _checks(register, present)
-    if not checks:
-        return []
-    items = ", ".join(
-        f"CASE WHEN {cond} THEN {{'column': {_lit(col)}, 'code': {_lit(code)}, "
-        f"'severity': {_lit(sev)}, 'value': left({_v(col)}, {MAX_VALUE}), "
-        f"'params': {_params(code, register.column(col), _v(col))}}} END"
-        for col, cond, code, sev in checks
+def stage_select(register: Register, raw: str, present: list[str], first_row: int) -> str:
+    """The SELECT of the stage (see the module docstring)."""
+    columns = _present(register, present)
+    # One layer per step, so that each macro's argument is a column: a macro repeats its
+    # argument, and nested expansions make plans that are slow to build.
+    ids = [c for c in columns if c.type in IDENTIFIERS]
+    cleaned = "".join(f', jd_clean("{_q(c.name)}") AS "_c_{_q(c.name)}"' for c in ids)
+    normalized = "".join(
+        f', jd_idn("_c_{_q(c.name)}") AS "_n_{_q(c.name)}"'
+        if c.type == "id_number"
+        else f', "_c_{_q(c.name)}" AS "_n_{_q(c.name)}"'
+        for c in ids
     )
-    sql = (
-        f"SELECT row, p.column, p.code, p.severity, p.value, p.params FROM ("
-        f"SELECT _rowid + {source.first_row} AS row, "
-        f"unnest(list_filter([{items}], lambda x: x IS NOT NULL)) AS p "
-        f"FROM {_source(register, table, present)}) "
-        f"ORDER BY row"
+    problems = "".join(
+        f', {IDENTIFIERS[c.type]}("_n_{_q(c.name)}") AS "_x_{_q(c.name)}"' for c in ids
     )
-    import orjson
-
-    return [
-        Rejection(source.display, row, column, code, orjson.loads(params), value, severity)
-        for row, column, code, severity, value, params in con.execute(sql).fetchall()
-    ]
-
-
-def duplicates(
-    con: duckdb.DuckDBPyConnection,
-    register: Register,
-    source: Source,
-    table: str,
-    present: set[str],
-) -> list[Rejection]:
-    """Rows repeating an id of an earlier row."""
-    if not register.key or register.key not in present:
-        return []
-    v = _v(register.key)
-    dup = con.execute(
-        f'SELECT count(*) FROM (SELECT {v} AS k FROM "{table}" WHERE {v} IS NOT NULL '
-        "GROUP BY k HAVING count(*) > 1)"
-    ).fetchone()
-    if not dup or not dup[0]:
-        return []
-    rows = con.execute(
-        f"SELECT row, k, first FROM (SELECT rowid + {source.first_row} AS row, {v} AS k, "
-        f"min(rowid) OVER (PARTITION BY {v}) + {source.first_row} AS first "
-        f'FROM "{table}" WHERE {v} IS NOT NULL) WHERE row > first ORDER BY row'
-    ).fetchall()
-    return [
-        Rejection(source.display, row, register.key, "duplicate_id", {"first": first}, key)
-        for row, key, first in rows
-    ]
-
-
-def dangling(
-    con: duckdb.DuckDBPyConnection,
-    register: Register,
-    source: Source,
-    table: str,
-    present: set[str],
-    targets: dict[str, str],
-) -> list[Rejection]:
-    """References to ids that the referenced register does not hold. `targets` maps a
-    register name to the SQL of its key set (a register absent from `targets` is not
-    available, and references to it are not checked)."""
-    out: list[Rejection] = []
-    for c in register.columns:
-        if c.name not in present or not (c.refers or c.targets):
-            continue
-        v = _v(c.name)
-        pairs: list[tuple[str | None, str]] = (
-            [(value, target) for value, target in c.targets] if c.targets else [(None, c.refers)]
-        )
-        for when, target in pairs:
-            keys = targets.get(target)
-            if keys is None:
-                continue
-            guard = ""
-            if when is not None:
-                guard = f"AND {_v(c.refers)} = {_lit(when)}"
-            rows = con.execute(
-                f'SELECT rowid + {source.first_row} AS row, {v} FROM "{table}" '
-                f"WHERE {v} IS NOT NULL {guard} AND {v} NOT IN ({keys}) ORDER BY row"
-            ).fetchall()
-            out += [
-                Rejection(source.display, row, c.name, "dangling", {"target": target}, value)
-                for row, value in rows
-            ]
-    return sorted(out, key=lambda r: (r.row or 0, r.column or ""))
-
-
-def typed_select(register: Register, table: str, present: list[str]) -> str:
-    """SELECT of the warehouse table: the contract's columns typed (absent ones NULL), the
-    identity columns (NULL until resolution), then the file's other columns as text."""
+    inner = (
+        f"(SELECT * {problems} FROM (SELECT * {normalized} FROM "
+        f'(SELECT *, rowid AS _rowid {cleaned} FROM "{raw}")))'
+    )
     parts: list[str] = []
     for c in register.columns:
         if c.name in present:
@@ -243,7 +136,176 @@ def typed_select(register: Register, table: str, present: list[str]) -> str:
     parts += [f'NULL::{c.sql_type} AS "{c.name}"' for c in register.derived]
     known = set(register.names) | {c.name for c in register.derived}
     parts += [f'"{_q(name)}"' for name in present if name not in known]
-    return f"SELECT {', '.join(parts)} FROM {_source(register, table, present)} ORDER BY _rowid"
+    parts.append(f"_rowid + {first_row} AS _row")
+    for c in columns:
+        if c.type in TYPE_CODES:
+            parts.append(f'{_v(c.name)} IS NOT NULL AS "_p_{c.name}"')
+        if c.type in IDENTIFIERS:
+            parts.append(f'"_x_{c.name}"')
+    return f"SELECT {', '.join(parts)} FROM {inner}"
+
+
+def checks(register: Register, present: set[str] | list[str]) -> list[Check]:
+    out: list[Check] = []
+    for c in _present(register, present):
+        col = f'"{c.name}"'
+        if c.required:
+            given = f'NOT "_p_{c.name}"' if c.type in TYPE_CODES else "true"
+            out.append(Check(c.name, f"{col} IS NULL AND {given}", "required"))
+        if c.type in TYPE_CODES:
+            out.append(
+                Check(
+                    c.name, f'"_p_{c.name}" AND {col} IS NULL', TYPE_CODES[c.type], raw_value=True
+                )
+            )
+        if c.type == "month":
+            out.append(
+                Check(
+                    c.name,
+                    f"{col} IS NOT NULL AND NOT coalesce(length({col}) = 7 "
+                    f"AND substr({col}, 5, 1) = '-' "
+                    f"AND TRY_CAST({col} || '-01' AS DATE) IS NOT NULL, false)",
+                    "bad_month",
+                )
+            )
+        if c.allowed:
+            out.append(Check(c.name, f"{col} NOT IN ({_list(c.allowed)})", "not_allowed"))
+        if c.type in IDENTIFIERS:
+            code = "id_number" if c.type == "id_number" else "uscc"
+            out.append(Check(c.name, f'"_x_{c.name}" IS NOT NULL', code, WARNING))
+    return out
+
+
+def _params(check: Check, column: Column) -> str:
+    """SQL for the reason's parameters (a JSON text)."""
+    if check.code == "not_allowed":
+        return _lit('{"allowed": "' + ", ".join(column.allowed) + '"}')
+    if check.code in ("id_number", "uscc"):
+        return f"json_object('problem', \"_x_{column.name}\")::VARCHAR"
+    return "'{}'"
+
+
+def problems(
+    con: duckdb.DuckDBPyConnection,
+    register: Register,
+    source: Source,
+    stage: str,
+    raw: str,
+    present: set[str],
+) -> list[Rejection]:
+    """Every row-level problem: one aggregate over the stage, then the rows of each kind
+    of problem that occurs."""
+    import orjson
+
+    found = checks(register, present)
+    if not found:
+        return []
+    counts = con.execute(
+        "SELECT "
+        + ", ".join(f"count(*) FILTER (WHERE {c.condition})" for c in found)
+        + f' FROM "{stage}"'
+    ).fetchone()
+    out: list[tuple[int, int, Rejection]] = []
+    for order, (check, count) in enumerate(zip(found, counts or (), strict=True)):
+        if not count:
+            continue
+        column = register.column(check.column)
+        if check.raw_value:
+            value = f"left(r._raw_value, {MAX_VALUE})"
+            join = (
+                f"JOIN (SELECT rowid AS _rawid, {_v(check.column)} AS _raw_value "
+                f'FROM "{raw}") r ON r._rawid = _row - {source.first_row}'
+            )
+        else:
+            value, join = f'left("{check.column}"::VARCHAR, {MAX_VALUE})', ""
+        rows = con.execute(
+            f'SELECT _row, {value}, {_params(check, column)} FROM "{stage}" {join} '
+            f"WHERE {check.condition} ORDER BY _row"
+        ).fetchall()
+        out += [
+            (
+                row,
+                order,
+                Rejection(
+                    source.display,
+                    row,
+                    check.column,
+                    check.code,
+                    orjson.loads(params),
+                    text,
+                    check.severity,
+                ),
+            )
+            for row, text, params in rows
+        ]
+    return [r for _row, _order, r in sorted(out, key=lambda t: (t[0], t[1]))]
+
+
+def duplicates(
+    con: duckdb.DuckDBPyConnection,
+    register: Register,
+    source: Source,
+    stage: str,
+    present: set[str],
+) -> list[Rejection]:
+    """Rows repeating an id of an earlier row."""
+    if not register.key or register.key not in present:
+        return []
+    key = f'"{register.key}"'
+    dup = con.execute(
+        f'SELECT count(*) FROM (SELECT {key} FROM "{stage}" WHERE {key} IS NOT NULL '
+        "GROUP BY ALL HAVING count(*) > 1)"
+    ).fetchone()
+    if not dup or not dup[0]:
+        return []
+    rows = con.execute(
+        f"SELECT _row, {key}, first FROM (SELECT _row, {key}, "
+        f"min(_row) OVER (PARTITION BY {key}) AS first "
+        f'FROM "{stage}" WHERE {key} IS NOT NULL) WHERE _row > first ORDER BY _row'
+    ).fetchall()
+    return [
+        Rejection(source.display, row, register.key, "duplicate_id", {"first": first}, value)
+        for row, value, first in rows
+    ]
+
+
+def dangling(
+    con: duckdb.DuckDBPyConnection,
+    register: Register,
+    source: Source,
+    stage: str,
+    present: set[str],
+    targets: dict[str, str],
+) -> list[Rejection]:
+    """References to ids that the referenced register does not hold. `targets` maps a
+    register name to the SQL of its key set (a register absent from `targets` is not
+    available, and references to it are not checked)."""
+    out: list[Rejection] = []
+    for c in _present(register, present):
+        if not (c.refers or c.targets):
+            continue
+        pairs: list[tuple[str | None, str]] = (
+            [(value, target) for value, target in c.targets] if c.targets else [(None, c.refers)]
+        )
+        for when, target in pairs:
+            keys = targets.get(target)
+            if keys is None:
+                continue
+            guard = f'AND "{c.refers}" = {_lit(when)}' if when is not None else ""
+            rows = con.execute(
+                f'SELECT _row, "{c.name}" FROM "{stage}" WHERE "{c.name}" IS NOT NULL {guard} '
+                f'AND "{c.name}" NOT IN ({keys}) ORDER BY _row'
+            ).fetchall()
+            out += [
+                Rejection(source.display, row, c.name, "dangling", {"target": target}, value)
+                for row, value in rows
+            ]
+    return sorted(out, key=lambda r: (r.row or 0, r.column or ""))
+
+
+def drop_helpers(con: duckdb.DuckDBPyConnection, stage: str, names: list[str]) -> None:
+    for name in names:
+        con.execute(f'ALTER TABLE "{stage}" DROP COLUMN "{_q(name)}"')
 
 
 def empty_select(register: Register) -> str:
