@@ -53,6 +53,7 @@ class Oracle:
     grace_days = 31
     min_capital = 500_000.0
     limit = 5_000.0
+    r003_days = 15
 
     def __init__(self, world: Path) -> None:
         self.w = world
@@ -353,7 +354,7 @@ class Oracle:
             ocid, tender = r["ocid"], r.get("tender", {})
             period = tender.get("tenderPeriod", {})
             start, end = stamp(period.get("startDate")), stamp(period.get("endDate"))
-            if start and end and (end - start).days < 15:
+            if start and end and (end - start).days < self.r003_days:
                 hits.add(("R003", "tender", ocid))
             bids = [
                 (b["tenderers"][0]["id"], b["value"]["amount"], b["status"], stamp(b["date"]))

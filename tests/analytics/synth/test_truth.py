@@ -58,7 +58,7 @@ def test_planted_cases_are_exactly_what_the_definitions_find(
 def test_near_misses_are_real_near_misses(tiny_world: Path) -> None:
     """Loosen a parameter a little and the near-misses planted beside the cases appear:
     they sit just outside the definitions (the grace day, the capital threshold, the
-    limit, a programme that is not means-tested), not far away."""
+    limit, a programme that is not means-tested, the submission period), not far away."""
     base = Oracle(tiny_world)
     planted = truth(tiny_world)
     loose = Oracle(tiny_world)
@@ -66,6 +66,7 @@ def test_near_misses_are_real_near_misses(tiny_world: Path) -> None:
     loose.grace_days = 30
     loose.min_capital = 499_000
     loose.limit = 4_800
+    loose.r003_days = 16
     extra = loose.all() - planted
     assert base.all() == planted
-    assert {m for m, _, _ in extra} == {"P01", "P02", "E02"}
+    assert {m for m, _, _ in extra} == {"P01", "P02", "E02", "R003"}
