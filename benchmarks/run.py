@@ -306,7 +306,10 @@ def main() -> int:
     (OUT / "ingest.json").write_text(json.dumps(ingested, indent=2, ensure_ascii=False))
     print_ingest(ingested)
     print(f"written: {OUT / 'ingest.json'}")
-    if users["failures"] or result["saturation"]["failures"]:  # type: ignore[index]
+    import models  # benchmarks/models.py: the model catalogue's time, memory and hits
+
+    models_ok = models.main_for(args.size)
+    if users["failures"] or result["saturation"]["failures"] or not models_ok:  # type: ignore[index]
         return 1
     if not ingested["within_budget"] and args.size != "smoke":
         return 1

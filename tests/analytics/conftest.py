@@ -4,6 +4,7 @@ local SparkSession for the tests marked `spark`."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -73,4 +74,7 @@ def spark_session() -> Iterator[Any]:
     from jiandu.analytics.engine import spark
 
     session = spark.session()
+    # py4j logs while the interpreter shuts down, after pytest closed its streams.
+    logging.getLogger("py4j").setLevel(logging.WARNING)
     yield session
+    session.stop()

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from jiandu.analytics.catalogue import CatalogueError, Param, get, load, parse_spec
 from jiandu.analytics.catalogue._schema import REGISTERS
+from jiandu.analytics.catalogue.cases import load_cases
 from jiandu.analytics.catalogue.docs import expected_files
+from jiandu.analytics.engine.cases import run_case
+from jiandu.analytics.hits import Hit
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -56,3 +60,43 @@ def test_the_generated_model_pages_are_up_to_date() -> None:
     pages = {p.name for p in (ROOT / "docs" / "models").glob("*.md")}
     assert pages == {f"{s.id}.md" for s in load()}
     assert "(models.md)" in (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+
+
+def fake_indicator(con: Any, params: dict[str, Any]) -> list[Hit]:
+    """A python model: one hit per OCDS release whose ocid starts with params['prefix']."""
+    rows = con.execute("SELECT ocid FROM ocds_releases ORDER BY ocid").fetchall()
+    return [
+        Hit("R999", "1.0", "tender", ocid, 0.5, f"招标 {ocid}", f"Tender {ocid}")
+        for (ocid,) in rows
+        if ocid.startswith(params["prefix"])
+    ]
+
+
+def test_a_python_model_gets_the_connection_and_its_parameters(tmp_path: Path) -> None:
+    folder = tmp_path / "R999"
+    (folder / "cases").mkdir(parents=True)
+    (folder / "spec.yaml").write_text(
+        "id: R999\nversion: '1.0'\ntheme: procurement\nsubject: tender\n"
+        "title: {zh: 测试, en: Test}\nrationale: {zh: 测试, en: Test}\n"
+        "registers: [ocds_releases]\nimplementation: python\n"
+        "entrypoint: tests.analytics.test_catalogue:fake_indicator\n"
+        "parameters: {prefix: {default: ocds-a, description: {zh: 前缀, en: prefix}}}\n",
+        encoding="utf-8",
+    )
+    (folder / "cases" / "basic.yaml").write_text(
+        "description: two releases, one with the prefix\n"
+        "tables:\n  ocds_releases:\n    - {ocid: ocds-a-1, release: '{}'}\n"
+        "    - {ocid: ocds-b-2, release: '{}'}\nexpect: [ocds-a-1]\n",
+        encoding="utf-8",
+    )
+    spec = parse_spec(folder / "spec.yaml")
+    assert spec.implementation == "python" and spec.evidence == {}
+    (case,) = load_cases(spec)
+    hits = run_case(spec, case)
+    assert [h.subject_id for h in hits] == case.expect
+    assert run_case(spec, case, "spark") == hits  # python models always run on DuckDB
+    (folder / "spec.yaml").write_text(
+        (folder / "spec.yaml").read_text().replace("entrypoint: tests", "entry: tests")
+    )
+    with pytest.raises(CatalogueError, match="needs entrypoint: module:function"):
+        parse_spec(folder / "spec.yaml")

@@ -161,13 +161,14 @@ def evaluate(truth: Path, run_id: str | None, min_recall: float, min_precision: 
         if not s.passes(min_recall, min_precision):
             verdict = "BELOW"
             failing.append(s.model_id)
+        ran_here = s.status == "ok"
         table.add_row(
             s.model_id,
             str(s.planted),
-            str(s.hits),
-            str(s.true_positives),
+            str(s.hits) if ran_here else "—",
+            str(s.true_positives) if ran_here else "—",
             _pct(s.precision),
-            _pct(s.recall),
+            _pct(s.recall if ran_here else None),
             _pct(s.f1),
             verdict,
         )

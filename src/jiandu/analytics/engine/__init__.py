@@ -12,7 +12,6 @@ fails is recorded as failed with the error. The run is stored under
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -94,21 +93,9 @@ def tables_of(con: duckdb.DuckDBPyConnection) -> set[str]:
 def manifest_hash(con: duckdb.DuckDBPyConnection) -> str:
     """The hash of the warehouse's `_manifest` (which files were loaded), as the
     register loader computes it."""
-    try:
-        from jiandu.analytics.registers import manifest_hash as loader_hash
-    except ImportError:
-        loader_hash = None
-    if loader_hash is not None:
-        return str(loader_hash(con))
-    if "_manifest" not in tables_of(con):
-        return ""
-    rows = con.execute(
-        "SELECT register, file, sha256, rows FROM _manifest ORDER BY register, file"
-    ).fetchall()
-    digest = hashlib.sha256()
-    for row in rows:
-        digest.update("\x1f".join(str(v) for v in row).encode() + b"\n")
-    return digest.hexdigest()
+    from jiandu.analytics.registers import manifest_hash as loader_hash
+
+    return str(loader_hash(con))
 
 
 def _open(warehouse: Path | str | None) -> tuple[duckdb.DuckDBPyConnection, Path]:

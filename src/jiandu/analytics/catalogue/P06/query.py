@@ -16,6 +16,7 @@ from jiandu.analytics.catalogue._common import (
     people,
     resolve_org,
     resolve_person,
+    with_org_name,
 )
 
 
@@ -50,6 +51,7 @@ def build(t: Tables, params: dict[str, Any]) -> ir.Table:
         score=ibis.literal(0.9),
     )
     rows = after_death.union(two_bodies)
+    rows = with_org_name(t, rows, "employer", "employer_name")
     return rows.mutate(
         subject_id=rows.worker + "|" + rows.month,
     )
