@@ -10,6 +10,7 @@ from django.http import HttpRequest
 from ninja import Field, Path, Router, Schema
 from ninja.pagination import paginate
 
+from jiandu.accounts import permissions
 from jiandu.api.pagination import Pages
 from jiandu.rectification import selectors, statistics
 from jiandu.rectification.models import Plan, Problem, Task
@@ -22,7 +23,7 @@ REFUSALS = {400: ErrorOut, 403: ErrorOut, 422: ErrorOut}
 ID = Path(..., ge=1, le=ID_MAX)
 
 
-class PlanOut(Schema):
+class RectPlanOut(Schema):
     id: int
     round_id: int
     target_id: int
@@ -35,7 +36,7 @@ class PlanOut(Schema):
     statistics: str
 
 
-class TaskOut(Schema):
+class RectTaskOut(Schema):
     id: int
     number: int
     measure: str
@@ -50,7 +51,7 @@ class TaskOut(Schema):
     completed_at: dt.date | None
 
 
-class ProblemOut(Schema):
+class RectProblemOut(Schema):
     id: int
     number: int
     title: str
@@ -59,14 +60,14 @@ class ProblemOut(Schema):
     rejections: int
     exempt: str
     finding_ids: list[int]
-    tasks: list[TaskOut]
+    tasks: list[RectTaskOut]
 
 
-class PlanDetailOut(PlanOut):
-    problems: list[ProblemOut]
+class RectPlanDetailOut(RectPlanOut):
+    problems: list[RectProblemOut]
 
 
-class StatisticsOut(Schema):
+class RectStatisticsOut(Schema):
     round_id: int
     total: int
     done: int
@@ -76,18 +77,18 @@ class StatisticsOut(Schema):
     text: str
 
 
-class ProgressIn(InputSchema):
+class RectProgressIn(InputSchema):
     narrative: str = Field(min_length=1, max_length=20_000)
     completes: bool = False
 
 
-class ProgressOut(Schema):
+class RectProgressOut(Schema):
     id: int
     task_id: int
     problem_status: str
 
 
-class ReviewIn(InputSchema):
+class RectReviewIn(InputSchema):
     verdict: Literal["accept", "reject", "cancel"]
     comment: str = Field("", max_length=5_000)
 
@@ -135,22 +136,20 @@ def _problem_out(problem: Problem) -> dict[str, Any]:
     }
 
 
-@router.get("/plans", response={200: list[PlanOut], **REFUSALS})
+@router.get("/plans", response={200: list[RectPlanOut], **REFUSALS})
 @paginate(Pages)
 def list_plans(request: HttpRequest) -> Any:
-    from jiandu.accounts import permissions
-
     permissions.require(request.user, "rectification.view")
     return [_plan_out(p) for p in selectors.plans(request.user)]
 
 
-@router.get("/plans/{plan_id}", response={200: PlanDetailOut, **REFUSALS})
+@router.get("/plans/{plan_id}", response={200: RectPlanDetailOut, **REFUSALS})
 def get_plan(request: HttpRequest, plan_id: int = ID) -> Any:
     plan = selectors.plan(request.user, plan_id)
     return {**_plan_out(plan), "problems": [_problem_out(p) for p in selectors.plan_problems(plan)]}
 
 
-@router.get("/rounds/{round_id}/statistics", response={200: StatisticsOut, **REFUSALS})
+@router.get("/rounds/{round_id}/statistics", response={200: RectStatisticsOut, **REFUSALS})
 def round_statistics(request: HttpRequest, round_id: int = ID) -> Any:
     round = selectors.round_for(request.user, round_id)
     stats = statistics.statistics(
@@ -167,10 +166,8 @@ def round_statistics(request: HttpRequest, round_id: int = ID) -> Any:
     }
 
 
-@router.post("/tasks/{task_id}/progress", response={200: ProgressOut, **REFUSALS})
-def report_progress(request: HttpRequest, payload: ProgressIn, task_id: int = ID) -> Any:
-    from jiandu.accounts import permissions
-
+@router.post("/tasks/{task_id}/progress", response={200: RectProgressOut, **REFUSALS})
+def report_progress(request: HttpRequest, payload: RectProgressIn, task_id: int = ID) -> Any:
     task = permissions.get_or_deny(
         request.user, "rectification.view", Task.objects.select_related("problem"), task_id
     )
@@ -181,8 +178,8 @@ def report_progress(request: HttpRequest, payload: ProgressIn, task_id: int = ID
     return {"id": update.pk, "task_id": task.pk, "problem_status": status}
 
 
-@router.post("/problems/{problem_id}/review", response={200: ProblemOut, **REFUSALS})
-def review(request: HttpRequest, payload: ReviewIn, problem_id: int = ID) -> Any:
+@router.post("/problems/{problem_id}/review", response={200: RectProblemOut, **REFUSALS})
+def review(request: HttpRequest, payload: RectReviewIn, problem_id: int = ID) -> Any:
     problem = selectors.problem(request.user, problem_id)
     user = request.user
     if payload.verdict == "accept":

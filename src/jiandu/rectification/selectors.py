@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from jiandu.accounts import permissions
 from jiandu.accounts.models import OrgUnit
@@ -195,8 +196,6 @@ def dashboard(actor: Any, round: Round) -> list[PlanRow]:
 def suggestion(plan: Plan, overdue: int) -> tuple[str, str]:
     """The next escalation step suggested for overdue or repeatedly rejected work
     ("" when nothing calls for one)."""
-    from django.utils.translation import gettext as _
-
     rejected = plan.problems.filter(rejections__gte=REPEATED_REJECTIONS).count()
     if not overdue and not rejected:
         return "", ""

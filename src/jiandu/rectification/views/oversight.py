@@ -20,8 +20,8 @@ from jiandu.audit import services as audit
 from jiandu.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
 from jiandu.core.types import AuthedRequest
 
-from .. import documents, forms, selectors
-from ..models import Flag, Plan, Problem
+from .. import documents, forms, selectors, statistics
+from ..models import Flag, Plan, Problem, Task
 from ..services import escalation, flags, verification
 from .plans import form_page, xlsx
 
@@ -65,11 +65,8 @@ def escalation_add(request: AuthedRequest, pk: int) -> HttpResponse:
     return form_page(request, form, title, reverse("rect_plan", args=[plan.pk]))
 
 
-def _overdue(plan: Plan) -> list[object]:
-    from .. import statistics
-    from ..models import Task
-
-    return list(statistics.overdue_tasks(Task.objects.filter(problem__plan=plan)))
+def _overdue(plan: Plan) -> list[Task]:
+    return statistics.overdue_tasks(Task.objects.filter(problem__plan=plan))
 
 
 def _docx(

@@ -20,7 +20,7 @@ from jiandu.core.types import AuthedRequest
 from jiandu.inspections.models import Target
 
 from .. import clocks, excel, forms, selectors, statistics
-from ..models import Plan, Problem
+from ..models import Plan, Problem, Task
 from ..services import exchange, lists
 from ..services.common import unit_people
 
@@ -162,8 +162,6 @@ def plan_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 def _tasks(plan: Plan) -> Any:
-    from ..models import Task
-
     return Task.objects.filter(problem__plan=plan)
 
 
