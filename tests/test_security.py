@@ -3,6 +3,7 @@ lockout after failed sign-ins, argon2 hashing, and the second factor (TOTP)."""
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import secrets
@@ -90,6 +91,7 @@ def test_production_settings_pass_the_deployment_check(tmp_path: Path) -> None:
         JIANDU_HTTPS="1",
         SECRET_KEY=secrets.token_urlsafe(64),
         ALLOWED_HOSTS="jiandu.example.org",
+        JIANDU_CLUE_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
     )
     command = [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"]
 
@@ -107,6 +109,10 @@ def test_production_settings_pass_the_deployment_check(tmp_path: Path) -> None:
     passed = check()
     assert passed.returncode == 0, passed.stdout + passed.stderr
     assert "no issues" in passed.stdout
+
+    no_clue_key = check(JIANDU_CLUE_KEY="")
+    assert no_clue_key.returncode != 0
+    assert "clues.W001" in no_clue_key.stdout + no_clue_key.stderr
 
     plain = check(JIANDU_HTTPS="0")
     assert plain.returncode != 0

@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import override_settings
 
 from jiandu.audit.models import AuditEvent
 from jiandu.clues import services
@@ -75,13 +74,8 @@ def test_registration_numbers_assigns_and_signs(people: People, register: Any) -
     assert "举报人" not in str(event.changes) and "张某某" not in str(event.changes)
 
 
-@override_settings(
-    JIANDU={
-        **__import__("django.conf", fromlist=["settings"]).settings.JIANDU,
-        "CLUE_NUMBER_PATTERN": "J{year}-{seq:04d}",
-    }
-)
-def test_number_pattern_is_configurable(register: Any) -> None:
+def test_number_pattern_is_configurable(register: Any, settings: Any) -> None:
+    settings.JIANDU = {**settings.JIANDU, "CLUE_NUMBER_PATTERN": "J{year}-{seq:04d}"}
     assert register().number == "J2026-0001"
     assert register(received_date=dt.date(2025, 12, 30)).number == "J2025-0001"
 

@@ -111,34 +111,36 @@ def due_items(actor: Any, *, limit: int = 50) -> list[DueItem]:
     return items[:limit]
 
 
+def holders(action: str) -> QuerySet[User]:
+    """Active accounts holding `action` through a role assignment in force today (the
+    services check again when one of them is chosen)."""
+    from jiandu.accounts.models import Role, RoleAssignment
+
+    today = timezone.localdate()
+    roles = [r.pk for r in Role.objects.all() if action in (r.actions or [])]
+    in_force = RoleAssignment.objects.filter(
+        Q(role_id__in=roles)
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gte=today))
+    )
+    return User.objects.filter(is_active=True, pk__in=in_force.values("user_id")).order_by(
+        "username"
+    )
+
+
 def approvers(actor: Any) -> QuerySet[User]:
     """Who may approve a disposal the actor proposes: holders of clue.approve, not the actor."""
-    ids = [
-        u.pk
-        for u in User.objects.filter(is_active=True, assignments__isnull=False).distinct()
-        if u.pk != actor.pk and permissions.has_any(u, "clue.approve")
-    ]
-    return User.objects.filter(pk__in=ids).order_by("username")
+    return holders("clue.approve").exclude(pk=actor.pk)
 
 
 def receivers(actor: Any, capacity: str) -> QuerySet[User]:
     """Who may receive a clue as keeper or handler."""
     action = access.CAPACITY_ACTION.get(Assignment.Capacity(capacity), "clue.keep")
-    ids = [
-        u.pk
-        for u in User.objects.filter(is_active=True, assignments__isnull=False).distinct()
-        if u.pk != actor.pk and permissions.has_any(u, action)
-    ]
-    return User.objects.filter(pk__in=ids).order_by("username")
+    return holders(action).exclude(pk=actor.pk)
 
 
 def keepers() -> QuerySet[User]:
-    ids = [
-        u.pk
-        for u in User.objects.filter(is_active=True, assignments__isnull=False).distinct()
-        if permissions.has_any(u, "clue.keep")
-    ]
-    return User.objects.filter(pk__in=ids).order_by("username")
+    return holders("clue.keep")
 
 
 @dataclass(frozen=True)
