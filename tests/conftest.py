@@ -34,8 +34,9 @@ SEED_MIGRATIONS = [
     ("jiandu.audit.migrations.0002_chain_head", "create_head"),
     ("jiandu.inspections.migrations.0002_taxonomy", "add"),
     ("jiandu.inspections.migrations.0003_role_actions", "add"),
-    ("jiandu.registers_ui.migrations.0001_role_actions", "add"),
     ("jiandu.rectification.migrations.0002_role_actions", "add"),
+    ("jiandu.supervision.migrations.0002_seed", "add"),
+    ("jiandu.registers_ui.migrations.0001_role_actions", "add"),
     ("jiandu.clues.migrations.0002_roles", "add"),
 ]
 

@@ -289,8 +289,16 @@ def all_rows() -> list[Row]:
     from tests.test_access_matrix_inspections import ROWS as INSPECTION_ROWS
     from tests.test_access_matrix_rectification import ROWS as RECTIFICATION_ROWS
     from tests.test_access_matrix_registers import ROWS as REGISTER_ROWS
+    from tests.test_access_matrix_supervision import ROWS as SUPERVISION_ROWS
 
-    return [*ROWS, *INSPECTION_ROWS, *REGISTER_ROWS, *RECTIFICATION_ROWS, *CLUE_ROWS]
+    return [
+        *ROWS,
+        *INSPECTION_ROWS,
+        *RECTIFICATION_ROWS,
+        *REGISTER_ROWS,
+        *CLUE_ROWS,
+        *SUPERVISION_ROWS,
+    ]
 
 
 def api_rows() -> list[Row]:
@@ -316,6 +324,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
     from jiandu.demo import load
     from tests.test_access_matrix_inspections import objects
     from tests.test_access_matrix_rectification import objects as rectification_objects
+    from tests.test_access_matrix_supervision import objects as supervision_objects
 
     with django_db_blocker.unblock(), transaction.atomic():
         load()
@@ -366,6 +375,7 @@ def demo(django_db_setup: Any, django_db_blocker: Any) -> Iterator[dict[str, Any
         from tests.test_access_matrix_clues import objects as clue_objects
 
         ids.update(clue_objects())
+        ids.update(supervision_objects())
         # Check the deferred foreign keys of all this now, in the module's transaction:
         # PostgreSQL would otherwise check them again at the end of every test (the
         # checks fired in a rolled-back savepoint count as not done).

@@ -77,9 +77,10 @@ INSTALLED_APPS = [
     "jiandu.accounts",
     "jiandu.audit",
     "jiandu.inspections",
-    "jiandu.registers_ui",
     "jiandu.rectification",
+    "jiandu.registers_ui",
     "jiandu.clues",
+    "jiandu.supervision",
 ]
 
 MIDDLEWARE = [

@@ -42,9 +42,11 @@ urlpatterns = [
     path("manage/roles/<int:pk>/", accounts.role_edit, name="role_edit"),
     # inspection rounds
     path("inspections/", include("jiandu.inspections.urls")),
-    path("rectification/", include("jiandu.rectification.urls")),
     # the clue ledger
     path("clues/", include("jiandu.clues.urls")),
+    path("rectification/", include("jiandu.rectification.urls")),
+    # data-driven supervision: runs, the model catalogue, the triage queue
+    path("supervision/", include("jiandu.supervision.urls")),
     # audit trail
     path("audit/", audit.event_list, name="audit_events"),
     path("audit/<int:seq>/", audit.event_detail, name="audit_event"),

@@ -17,6 +17,8 @@ SECTIONS: list[tuple[str, Any, str | None]] = [
     ("my_feedback", _("Feedback to my unit"), "feedback.view_delivered"),
     ("transfers", _("Transfers"), "transfer.view"),
     ("rectification", _("Rectification"), "rectification.view"),
+    ("hit_queue", _("Hits"), "hit.view"),
+    ("model_list", _("Models"), "run.view"),
     ("clue_ledger", _("Clue ledger"), "clue.register"),
     ("clue_ledger", _("Clue ledger"), "clue.keep"),
     ("clue_ledger", _("Clue ledger"), "clue.handle"),

@@ -30,6 +30,7 @@ def _page(request: HttpRequest, items: Any, per_page: int = 50) -> Any:
 @login_required
 def home(request: AuthedRequest) -> HttpResponse:
     from jiandu.audit import selectors as audit_selectors
+    from jiandu.supervision import selectors as supervision_selectors
 
     user = request.user
     return render(
@@ -48,6 +49,7 @@ def home(request: AuthedRequest) -> HttpResponse:
             if permissions.has_any(user, "account.manage")
             else None,
             "can_audit": permissions.has_any(user, "audit.view"),
+            "hit_notices": supervision_selectors.notices(user),
         },
     )
 

@@ -170,5 +170,9 @@ def _routers() -> None:
 
     api.add_router("/rectification", rectification.router)
 
+    from . import supervision
+
+    api.add_router("/supervision", supervision.router)
+
 
 _routers()

@@ -98,6 +98,9 @@ def demo(no_serve: bool, host: str, port: int, workers: int, threads: int) -> No
     from jiandu.demo import warehouse as demo_warehouse
 
     click.echo(demo_warehouse.load(settings.DATA_DIR))
+    from jiandu.demo import supervision as supervision_demo
+
+    click.echo(supervision_demo.load().describe())
     if no_serve:
         return
     click.echo("")

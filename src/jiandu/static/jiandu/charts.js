@@ -53,6 +53,24 @@
       });
     }
   };
+  // {"labels": [...], "values": [...]} as horizontal bars, the largest on top; the
+  // container grows with the number of bars.
+  renderers.bars = function (chart, data) {
+    var dom = chart.getDom();
+    dom.style.height = Math.max(160, 40 + 24 * data.labels.length) + "px";
+    chart.resize();
+    chart.setOption({
+      tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
+      grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
+      xAxis: { type: "value", minInterval: 1 },
+      yAxis: {
+        type: "category", data: data.labels, inverse: true,
+        axisLabel: { width: 220, overflow: "truncate" }
+      },
+      color: ["#9f1c1c"],
+      series: [{ type: "bar", data: data.values, label: { show: true, position: "right" } }]
+    });
+  };
   document.addEventListener("DOMContentLoaded", function () {
     if (typeof echarts === "undefined") { return; }
     document.querySelectorAll("[data-chart]").forEach(function (el) {

@@ -1,0 +1,1 @@
+"""The Django side of analytics: model runs, hits (leads), triage, escalation to clues."""
