@@ -204,6 +204,30 @@ def _tender(
     out.release(release(tender, bids, [contract], orgs))
 
 
+def welfare_programme(seed: int, g: int, e: int, pool: int, enrolments: int) -> str:
+    """The programme of enrolment ``e`` of person ``g``.
+
+    A person is enrolled once per round of ``pool`` enrolments, each round in a different
+    programme. Most farmland enrolments become a monthly programme instead; the one
+    chosen must not be one the person already receives in another round, or the
+    background itself would pay the same programme twice a month (a P05 case).
+    """
+    rounds, r = divmod(e, pool)
+    turn = mix(seed, g, 81)
+    programme = PROGRAMMES[(rounds + turn) % len(PROGRAMMES)]
+    if programme == "farmland_subsidy" and unit(seed, g, 82) < 0.6:
+        programme = PROGRAMMES[(rounds + turn + 1) % 3]
+        others = {
+            PROGRAMMES[(k + turn) % len(PROGRAMMES)]
+            for k in range(3)
+            if k != rounds and k * pool + r < enrolments
+        }
+        if programme in others:
+            # the fourth programme, the one no round of this person uses
+            programme = PROGRAMMES[(3 + turn) % len(PROGRAMMES)]
+    return programme
+
+
 def write_payments(world: World, out: Output, counters: dict[str, int], progress: Progress) -> None:
     seed = world.seed
     first, citizens = world.role_offsets["citizen"]
@@ -214,9 +238,7 @@ def write_payments(world: World, out: Output, counters: dict[str, int], progress
     for e in range(enrolments):
         local = (e * stride + seed) % pool
         g = first + local
-        programme = PROGRAMMES[(e // pool + mix(seed, g, 81)) % len(PROGRAMMES)]
-        if programme == "farmland_subsidy" and unit(seed, g, 82) < 0.6:
-            programme = PROGRAMMES[(e // pool + mix(seed, g, 81) + 1) % 3]
+        programme = welfare_programme(seed, g, e, pool, enrolments)
         person = world.person(g)
         payer = world.depts[(person.region_code, PAYER_DEPT[programme])]
         approver = pid(world.approvers[payer.org_id])
