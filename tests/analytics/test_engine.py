@@ -11,7 +11,8 @@ from typing import Any
 import duckdb
 import pytest
 
-from jiandu.analytics.catalogue import CatalogueError
+from jiandu.analytics.catalogue import CatalogueError, get
+from jiandu.analytics.catalogue.cases import load_cases
 from jiandu.analytics.engine import (
     EngineError,
     list_runs,
@@ -20,6 +21,7 @@ from jiandu.analytics.engine import (
     parse_param_options,
     run_models,
 )
+from jiandu.analytics.ocds import catalogue
 
 MakeWarehouse = Callable[..., Path]
 
@@ -77,6 +79,69 @@ def test_a_failing_model_is_recorded_and_the_others_still_run(
     assert record is not None and record.status == "failed"
     assert "division by zero" in record.reason
     assert result.record("P01").status == "ok" and not result.ok  # type: ignore[union-attr]
+
+
+def _with_releases(path: Path, *model_ids: str) -> dict[str, dict[str, Any]]:
+    """Add the releases of the first case of each OCDS model to the warehouse; their
+    parameters."""
+    con = duckdb.connect(str(path))
+    con.execute(
+        "CREATE TABLE ocds_releases (ocid VARCHAR, release VARCHAR, source_file VARCHAR, "
+        "line_no INTEGER)"
+    )
+    params = {}
+    for model_id in model_ids:
+        case = load_cases(get(model_id))[0]
+        rows = case.tables["ocds_releases"]
+        con.executemany(
+            "INSERT INTO ocds_releases VALUES (?, ?, ?, ?)",
+            [(r["ocid"], r["release"], r["source_file"], r["line_no"]) for r in rows],
+        )
+        params[model_id] = dict(case.params)
+    con.close()
+    return params
+
+
+def test_indicators_sharing_a_batch_are_computed_in_one_pass(
+    warehouse: MakeWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params = _with_releases(warehouse("P01"), "R003", "R035")
+    calls: list[list[str]] = []
+    real = catalogue.batch
+
+    def counted(con: Any, wanted: Any) -> Any:
+        calls.append(sorted(wanted))
+        return real(con, wanted)
+
+    monkeypatch.setattr(catalogue, "batch", counted)
+    result = run_models(only=["P01", "R003", "R035"], params=params)
+    assert calls == [["R003", "R035"]]
+    assert all(m.status == "ok" for m in result.models)
+    con = duckdb.connect(result.warehouse, read_only=True)
+    for code in ("R003", "R035"):
+        alone = catalogue.hits(con, code, result.record(code).params)  # type: ignore[union-attr]
+        assert alone and [h for h in result.hits if h.model_id == code] == alone
+    con.close()
+    shares = [result.record(c).seconds for c in ("R003", "R035")]  # type: ignore[union-attr]
+    assert shares[0] == shares[1] > 0
+
+
+def test_a_failing_batch_fails_its_models_and_the_others_still_run(
+    warehouse: MakeWarehouse, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    params = _with_releases(warehouse("P01"), "R003", "R035")
+
+    def broken(con: Any, wanted: Any) -> Any:
+        raise RuntimeError("releases unreadable")
+
+    monkeypatch.setattr(catalogue, "batch", broken)
+    result = run_models(only=["P01", "R003", "R035"], params=params)
+    for code in ("R003", "R035"):
+        record = result.record(code)
+        assert record is not None and record.status == "failed"
+        assert record.reason == "RuntimeError: releases unreadable"
+    assert result.record("P01").status == "ok"  # type: ignore[union-attr]
+    assert [h.model_id for h in result.hits] == ["P01"]
 
 
 def test_an_interrupted_run_leaves_earlier_runs_intact(warehouse: MakeWarehouse) -> None:

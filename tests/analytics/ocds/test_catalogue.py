@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 import orjson
@@ -10,7 +11,8 @@ import pytest
 
 from jiandu.analytics import ocds
 from jiandu.analytics.hits import Hit
-from jiandu.analytics.ocds import catalogue
+from jiandu.analytics.ocds import catalogue, parallel
+from jiandu.analytics.ocds.settings import Settings
 
 from .conftest import FIXTURE_NAMES, FIXTURES
 
@@ -117,3 +119,72 @@ def test_bad_parameters_are_refused(con: duckdb.DuckDBPyConnection) -> None:
     with pytest.raises(ocds.SettingsError, match="unknown indicator"):
         catalogue.hits(con, "R999", {})
     assert catalogue.hits(con, "R024", {"threshold": None}) == []
+
+
+def test_one_pass_gives_what_a_pass_per_indicator_gives(con: duckdb.DuckDBPyConnection) -> None:
+    for name in FIXTURE_NAMES:
+        load(con, name)
+    codes = sorted({name.split("-")[0] for name in FIXTURE_NAMES})
+    # R024 has its own main currency, so it is computed in a second pass.
+    wanted = {code: dict(GLOBALS) for code in codes}
+    wanted["R024"]["currency"] = "USD"
+    together = catalogue.batch(con, wanted)
+    assert sorted(together) == codes
+    assert sum(len(found) for found in together.values()) > 0
+    for code in codes:
+        alone = catalogue.hits(con, code, wanted[code])
+        assert together[code] == alone, code
+
+
+def test_one_pass_refuses_a_bad_parameter_of_any_indicator(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    with pytest.raises(ocds.SettingsError, match="R024: unknown parameter 'limit'"):
+        catalogue.batch(con, {"R003": {}, "R024": {"limit": 1}})
+
+
+def _warehouse_with_fixtures(path: Path) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(str(path))
+    connection.execute(
+        "CREATE TABLE ocds_releases (ocid VARCHAR, release VARCHAR, source_file VARCHAR, "
+        "line_no INTEGER)"
+    )
+    for name in sorted(FIXTURE_NAMES, key=lambda n: f"{n}.jsonl"):  # in reading order
+        load(connection, name)
+    connection.close()
+    return duckdb.connect(str(path), read_only=True)
+
+
+@pytest.mark.parametrize("currency", [None, "USD"])
+def test_releases_folded_in_worker_processes_give_the_single_pass_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, currency: str | None
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ROWS_PER_WORKER", 10)
+    con = _warehouse_with_fixtures(tmp_path / "warehouse.duckdb")
+    settings = Settings.all_indicators(currency=currency)
+    split = parallel.run_warehouse(con, settings, map=True, workers=3)
+    single = ocds.run(catalogue._releases(con), settings, map=True)
+    assert split is not None and split.releases == single.releases > 100
+    assert split.output() == single.output()
+    con.close()
+
+
+def test_releases_out_of_reading_order_are_folded_in_one_pass(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_ROWS_PER_WORKER", 10)
+    path = tmp_path / "warehouse.duckdb"
+    _warehouse_with_fixtures(path).close()
+    writer = duckdb.connect(str(path))
+    writer.execute(
+        "CREATE OR REPLACE TABLE ocds_releases AS SELECT * FROM ocds_releases ORDER BY line_no DESC"
+    )
+    writer.close()
+    con = duckdb.connect(str(path), read_only=True)
+    assert parallel.run_warehouse(con, Settings.all_indicators(), map=True, workers=2) is None
+    con.close()
+    memory = duckdb.connect()
+    memory.execute(
+        "CREATE TABLE ocds_releases AS SELECT 'x' AS release, 'f' AS source_file, 1 AS line_no"
+    )
+    assert parallel.run_warehouse(memory, Settings.all_indicators(), workers=2) is None

@@ -12,7 +12,10 @@ Each folder `catalogue/<ID>/` holds
 
 A spec may instead say `implementation: python` with `entrypoint: module:function`; the
 engine then calls `function(con, params) -> list[Hit]` with the DuckDB connection of the
-warehouse (models that are not one Ibis expression, such as the OCDS indicators).
+warehouse (models that are not one Ibis expression, such as the OCDS indicators). Such a
+spec may also name `batch: module:function`, `function(con, {model id: params}) ->
+{model id: list[Hit]}`, which computes several models in one pass; the engine calls it
+once for all the models of a run that name the same batch.
 """
 
 from __future__ import annotations
@@ -118,6 +121,7 @@ class ModelSpec:
     org_columns: list[str] = field(default_factory=list)
     implementation: str = "ibis"
     entrypoint: str = ""
+    batch: str = ""
     folder: Path = ROOT
 
     @property
@@ -146,10 +150,19 @@ class ModelSpec:
     def builder(self) -> Callable[..., Any]:
         """`build(t, params)` of query.py, or the python entrypoint."""
         if self.implementation == "python":
-            module_name, _, func = self.entrypoint.partition(":")
-            return getattr(importlib.import_module(module_name), func)
+            return _function(self.entrypoint)
         module = importlib.import_module(f"{__name__}.{self.id}.query")
         return module.build
+
+    def batcher(self) -> Callable[..., Any]:
+        """The `batch` function computing this model together with others."""
+        return _function(self.batch)
+
+
+def _function(path: str) -> Callable[..., Any]:
+    module_name, _, func = path.partition(":")
+    function: Callable[..., Any] = getattr(importlib.import_module(module_name), func)
+    return function
 
 
 def _bilingual(data: Any, where: str) -> dict[str, str]:
@@ -205,6 +218,9 @@ def parse_spec(path: Path) -> ModelSpec:
     entrypoint = str(data.get("entrypoint", ""))
     if implementation == "python" and ":" not in entrypoint:
         raise CatalogueError(f"{where}: a python model needs entrypoint: module:function")
+    batch = str(data.get("batch", ""))
+    if batch and (implementation != "python" or ":" not in batch):
+        raise CatalogueError(f"{where}: batch: module:function is for python models only")
     evidence = {
         str(reg): _columns(cols, f"{where}: evidence {reg}")
         for reg, cols in (data.get("evidence") or {}).items()
@@ -230,6 +246,7 @@ def parse_spec(path: Path) -> ModelSpec:
         org_columns=[str(c) for c in data.get("orgs") or []],
         implementation=implementation,
         entrypoint=entrypoint,
+        batch=batch,
         folder=path.parent,
     )
 

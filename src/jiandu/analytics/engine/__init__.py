@@ -26,7 +26,7 @@ from jiandu.analytics.catalogue._schema import REGISTERS
 from jiandu.analytics.hits import Hit
 
 from . import spark as spark_engine
-from .execute import run_ibis_model, run_python_model
+from .execute import checked_hits, run_ibis_model, run_python_model
 from .store import ModelRecord, RunResult, list_runs, load_run, runs_dir, save
 
 __all__ = [
@@ -152,10 +152,11 @@ def run_models(
         backend = _backend(con, specs, present, digest, engine)
         records: list[ModelRecord] = []
         hits: list[Hit] = []
+        shared = _Batches(specs, values, con, present)
         for index, spec in enumerate(specs):
             if progress:
                 progress(index, len(specs), spec.id)
-            record, found = _run_one(spec, values[spec.id], con, backend, present)
+            record, found = _run_one(spec, values[spec.id], con, backend, present, shared)
             records.append(record)
             hits.extend(found)
         if progress:
@@ -201,6 +202,7 @@ def _run_one(
     con: duckdb.DuckDBPyConnection,
     backend: Any,
     present: set[str],
+    batches: _Batches,
 ) -> tuple[ModelRecord, list[Hit]]:
     record = ModelRecord(spec.id, spec.version, params, "ok")
     missing = _missing(spec, present)
@@ -211,6 +213,15 @@ def _run_one(
             f"{spec.id} needs {', '.join(spec.registers)}"
         )
         return record, []
+    if spec.batch:
+        try:
+            found, record.seconds = batches.hits(spec)
+        except Exception as exc:
+            record.status = "failed"
+            record.reason = _failure(exc)
+            found = []
+        record.hits = len(found)
+        return record, found
     start = time.perf_counter()
     try:
         if spec.implementation == "python":
@@ -219,8 +230,55 @@ def _run_one(
             found = run_ibis_model(spec, backend, params)
     except Exception as exc:  # a broken model is recorded; the others still run
         record.status = "failed"
-        record.reason = f"{type(exc).__name__}: {exc}".strip()[:2000]
+        record.reason = _failure(exc)
         found = []
     record.seconds = time.perf_counter() - start
     record.hits = len(found)
     return record, found
+
+
+def _failure(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}".strip()[:2000]
+
+
+class _Batches:
+    """The shared passes of a run: models naming the same `batch` function are computed
+    together the first time one of them is reached. Each model's record then carries an
+    equal share of the pass's time, so the times of a run still add up."""
+
+    def __init__(
+        self,
+        specs: list[ModelSpec],
+        values: Mapping[str, dict[str, Any]],
+        con: duckdb.DuckDBPyConnection,
+        present: set[str],
+    ) -> None:
+        self.con = con
+        self.members: dict[str, dict[str, ModelSpec]] = {}
+        for spec in specs:
+            if spec.batch and not _missing(spec, present):
+                self.members.setdefault(spec.batch, {})[spec.id] = spec
+        self.values = values
+        self.done: dict[str, tuple[dict[str, list[Hit]], float] | BaseException] = {}
+
+    def hits(self, spec: ModelSpec) -> tuple[list[Hit], float]:
+        """The model's hits and its share of the pass's seconds; raises what the pass
+        raised."""
+        if spec.batch not in self.done:
+            self.done[spec.batch] = self._compute(spec.batch)
+        outcome = self.done[spec.batch]
+        if isinstance(outcome, BaseException):
+            raise outcome
+        found, seconds = outcome
+        share = seconds / len(self.members[spec.batch])
+        return checked_hits(spec, found.get(spec.id, []), spec.batch), share
+
+    def _compute(self, name: str) -> tuple[dict[str, list[Hit]], float] | Exception:
+        members = self.members[name]
+        start = time.perf_counter()
+        try:
+            function = members[next(iter(members))].batcher()
+            found = function(self.con, {m: dict(self.values[m]) for m in members})
+        except Exception as exc:  # every model of the pass fails with this error
+            return exc
+        return found, time.perf_counter() - start

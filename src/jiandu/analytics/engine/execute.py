@@ -158,8 +158,12 @@ def run_ibis_model(spec: ModelSpec, backend: Any, params: Mapping[str, Any]) -> 
 
 def run_python_model(spec: ModelSpec, con: Any, params: Mapping[str, Any]) -> list[Hit]:
     """Call a python model's entrypoint `function(con, params) -> list[Hit]`."""
-    hits = list(spec.builder()(con, dict(params)))
+    return checked_hits(spec, list(spec.builder()(con, dict(params))), spec.entrypoint)
+
+
+def checked_hits(spec: ModelSpec, hits: list[Hit], source: str) -> list[Hit]:
+    """A python model's hits sorted by subject; a TypeError if one is not its own Hit."""
     for hit in hits:
         if not isinstance(hit, Hit) or hit.model_id != spec.id:
-            raise TypeError(f"{spec.entrypoint} returned {hit!r}, not a Hit of {spec.id}")
+            raise TypeError(f"{source} returned {hit!r}, not a Hit of {spec.id}")
     return sorted(hits, key=lambda h: h.subject_id)

@@ -6,7 +6,8 @@ so a hit exists exactly where cardinal-rs flags the contracting process, or flag
 organization (buyer, procuring entity, tenderer, supplier) taking part in it. Each hit's
 subject is the tender (`subject_id` = ocid); its evidence is the release's location and
 its bids and awards; its explanation gives the numbers a person can check by hand.
-`r003(con, params)` ... `r058(con, params)` are the catalogue entrypoints.
+`r003(con, params)` ... `r058(con, params)` are the catalogue entrypoints, and `batch(con,
+{code: params})` computes several indicators in one pass (the catalogue's `batch`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from jiandu.analytics.hits import Hit
 from . import release as r
 from .engine import Result, run
 from .explain import explain
+from .parallel import run_warehouse
 from .settings import (
     CODES,
     GLOBAL_FIELDS,
@@ -45,10 +47,16 @@ ORG_MAPS = {
 
 def settings_for(code: str, params: Mapping[str, Any]) -> Settings:
     """Settings enabling `code` alone; empty or None parameters keep their defaults."""
+    section, shared = _sections(code, params)
+    return from_mapping({**shared, code: section})
+
+
+def _sections(code: str, params: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """`code`'s own settings section and the global settings its parameters set."""
     if code not in CODES:
         raise SettingsError(f"unknown indicator {code!r}; expected one of {', '.join(CODES)}")
     section: dict[str, Any] = {}
-    data: dict[str, Any] = {code: section}
+    shared: dict[str, Any] = {}
     for name, value in params.items():
         if value is None or value == "":
             continue
@@ -57,12 +65,12 @@ def settings_for(code: str, params: Mapping[str, Any]) -> Settings:
                 value = _pairs(value, f"{code}.{name}")
             section[name] = value
         elif name in GLOBAL_FIELDS:
-            data[name] = value
+            shared[name] = value
         elif name == "exclude_procurement_method_details":
-            data["exclusions"] = {"procurement_method_details": value}
+            shared["exclusions"] = {"procurement_method_details": value}
         else:
             raise SettingsError(f"{code}: unknown parameter {name!r}")
-    return from_mapping(data)
+    return section, shared
 
 
 def _pairs(text: str, where: str) -> dict[str, str]:
@@ -208,10 +216,43 @@ def _rows(source_file: str, line_no: int, rel: dict[str, Any]) -> dict[str, list
 
 def hits(con: Any, code: str, params: Mapping[str, Any]) -> list[Hit]:
     """Compute indicator `code` over the warehouse's releases; one hit per flagged tender."""
-    settings = settings_for(code, params)
-    result = run(_releases(con), settings, map=True)
-    flagged = _scores(code, result)
-    found = _evidence(con, sorted(flagged))
+    return batch(con, {code: params})[code]
+
+
+def batch(con: Any, wanted: Mapping[str, Mapping[str, Any]]) -> dict[str, list[Hit]]:
+    """Hits of several indicators ({code: params}) from one pass over the releases.
+
+    Indicators are independent of each other given the global settings (main currency,
+    price comparison methods, excluded method details), so every group of codes whose
+    parameters agree on those is computed in a single pass; a catalogue run with default
+    parameters reads the releases once instead of once per indicator.
+    """
+    groups: dict[bytes, dict[str, Any]] = {}
+    for code, params in wanted.items():
+        section, shared = _sections(code, params)
+        key = orjson.dumps(shared, option=orjson.OPT_SORT_KEYS)
+        groups.setdefault(key, dict(shared))[code] = section
+    out: dict[str, list[Hit]] = {}
+    for data in groups.values():
+        settings = from_mapping(data)
+        result = run_warehouse(con, settings, map=True) or run(
+            _releases(con), settings, map=True
+        )
+        codes = [code for code in wanted if code in data]
+        flagged = {code: _scores(code, result) for code in codes}
+        found = _evidence(con, sorted({ocid for f in flagged.values() for ocid in f}))
+        for code in codes:
+            out[code] = _hits(code, flagged[code], found, result, settings)
+    return out
+
+
+def _hits(
+    code: str,
+    flagged: dict[str, tuple[float, list[tuple[str, str]]]],
+    found: dict[str, tuple[str, int, dict[str, Any]]],
+    result: Result,
+    settings: Settings,
+) -> list[Hit]:
     out = []
     for ocid, (score, orgs) in sorted(flagged.items()):
         if ocid not in found:

@@ -8,6 +8,9 @@ replaces the earlier one. The one thing a range cannot know alone is the main cu
 when it is not configured (the first currency observed); the file's beginning is
 therefore read in this process until that currency is known, and the workers start after.
 Memory stays bounded: each process holds one line and its accumulators.
+
+`run_warehouse` does the same over the warehouse's `ocds_releases` table, cut into
+ranges of rows: each worker opens the warehouse read-only and folds its range.
 """
 
 from __future__ import annotations
@@ -18,11 +21,16 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+import duckdb
+
 from . import fold
 from .engine import Result, Warn, _finish, _invalid, _line, _steps
 from .settings import Settings
 
 MIN_BYTES_PER_WORKER = 16 * 2**20
+MIN_ROWS_PER_WORKER = 50_000
+WORKER_MEMORY = "128MiB"  # DuckDB's share in a worker: it only streams rows
+BATCH = 10_000
 MAX_WARNINGS = 1000
 _PRICE_CODES = frozenset({"R024", "R036", "R058"})
 
@@ -149,5 +157,89 @@ def run_path(
         for part, warnings in pool.imap(_chunk, tasks):
             for number, error in warnings:
                 _invalid(warn, state.lines + number, error)
+            _merge(state, part)
+    return _finish(state)
+
+
+def _rows_chunk(
+    task: tuple[str, int, int, fold.Config, str | None],
+) -> tuple[fold.State, list[tuple[int, str]]]:
+    from jiandu.analytics import warehouse
+
+    database, low, high, config, currency = task
+    state = fold.State(config=config, currency=currency)
+    steps = _steps(config)
+    con = warehouse.connect(database, read_only=True, memory=WORKER_MEMORY)
+    try:
+        # A plain scan returns rows in table order (DuckDB preserves insertion order
+        # unless told otherwise), with no sort to hold in memory.
+        cursor = con.execute(
+            "SELECT release FROM ocds_releases WHERE rowid >= $low AND rowid < $high",
+            {"low": low, "high": high},
+        )
+        while rows := cursor.fetchmany(BATCH):
+            for (text,) in rows:
+                _line(state, steps, text if text is not None else "")
+    finally:
+        con.close()
+    return state, []
+
+
+def _in_stream_order(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the table's row order is the order releases are read in (by file, then
+    line), as `jiandu ingest` writes it: only then can ranges of rows be folded apart."""
+    row = con.execute(
+        "SELECT count(*) FROM (SELECT source_file, coalesce(line_no, 9223372036854775807) "
+        "AS line, lag(source_file) OVER w AS before_file, "
+        "lag(coalesce(line_no, 9223372036854775807)) OVER w AS before_line "
+        "FROM ocds_releases WINDOW w AS (ORDER BY rowid)) "
+        "WHERE before_file > source_file OR (before_file = source_file AND before_line > line)"
+    ).fetchone()
+    return row is not None and row[0] == 0
+
+
+def run_warehouse(
+    con: duckdb.DuckDBPyConnection,
+    settings: Settings,
+    *,
+    map: bool = False,
+    workers: int | None = None,
+) -> Result | None:
+    """`engine.run` over the warehouse's releases (`con` open on the warehouse file) in up
+    to `workers` processes; None when one pass in this process is the way (a database in
+    memory, too few releases for more than one worker, or rows not in reading order)."""
+    found = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    database = found[0] if found else None
+    low, high, count = con.execute(
+        "SELECT min(rowid), max(rowid) + 1, count(*) FROM ocds_releases"
+    ).fetchone() or (None, None, 0)
+    workers = max(1, min(workers or os.cpu_count() or 1, count // MIN_ROWS_PER_WORKER))
+    if not database or workers == 1 or low is None or not _in_stream_order(con):
+        return None
+    config = fold.Config.of(settings, map=map)
+    state = fold.State(config=config)
+    steps = _steps(config)
+    if config.currency is None and bool(config.codes & _PRICE_CODES):
+        # The main currency is the first one observed: read here until it is known.
+        cursor = con.cursor()  # closed below, so `con` has no unfinished result
+        try:
+            cursor.execute("SELECT rowid, release FROM ocds_releases")
+            while state.currency is None and (rows := cursor.fetchmany(100)):
+                for rowid, text in rows:
+                    _line(state, steps, text if text is not None else "")
+                    low = rowid + 1
+                    if state.currency is not None:
+                        break
+        finally:
+            cursor.close()
+        if low >= high:
+            return _finish(state)
+    cuts = [low + (high - low) * i // workers for i in range(workers)] + [high]
+    tasks = [(database, cuts[i], cuts[i + 1], config, state.currency) for i in range(workers)]
+    context = multiprocessing.get_context("spawn")
+    with context.Pool(len(tasks)) as pool:
+        for part, _warnings in pool.imap(_rows_chunk, tasks):
             _merge(state, part)
     return _finish(state)
