@@ -26,16 +26,18 @@ def build(t: Tables, params: dict[str, Any]) -> ir.Table:
     parent_side = o.filter(o.bo_parent.notnull()).select(side_buyer=o.bo_id, side_org=o.bo_parent)
     sides = self_side.union(parent_side, distinct=True)
     c = c.join(sides, c.buyer == sides.side_buyer)
-    cadres = posts(t, leading_only=True)
-    j = c.join(cadres, c.side_org == cadres.post_org)
-    j = j.filter(valid_at(j.post_start, j.post_end, j.signed_date)).mutate(
-        cadre=lambda x: x.post_person
-    )
+    # Cadres whose relatives own or direct a company first (few), then their contracts.
+    cadres = posts(t, leading_only=True).mutate(cadre=lambda x: x.post_person)
     fam = family_pairs(t)
-    j = j.join(fam, j.cadre == fam.fam_a).mutate(relative=lambda x: x.fam_b)
+    kin = cadres.join(fam, cadres.cadre == fam.fam_a).mutate(relative=lambda x: x.fam_b)
     h = holdings(t)
-    j = j.join(h, (j.relative == h.h_person) & (j.supplier == h.h_org))
-    j = j.filter(valid_at(j.h_start, j.h_end, j.signed_date) & (j.relative != j.cadre))
+    kin = kin.join(h, kin.relative == h.h_person)
+    kin = kin.filter(kin.relative != kin.cadre)
+    j = c.join(kin, (c.side_org == kin.post_org) & (c.supplier == kin.h_org))
+    j = j.filter(
+        valid_at(j.post_start, j.post_end, j.signed_date)
+        & valid_at(j.h_start, j.h_end, j.signed_date)
+    )
     j = with_org_name(t, j, "buyer", "buyer_name")
     j = with_org_name(t, j, "supplier", "supplier_name")
     j = with_org_name(t, j, "side_org", "cadre_org_name")

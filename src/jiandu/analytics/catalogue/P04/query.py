@@ -21,10 +21,13 @@ from jiandu.analytics.catalogue._links import (
 
 
 def build(t: Tables, params: dict[str, Any]) -> ir.Table:
+    # Payments to someone with family first: few beneficiaries are relatives of anyone,
+    # while every payment of a department would otherwise meet all of its staff.
     pay = payments(t, params["programmes"])
-    approvers = pay.filter(pay.approver.notnull()).select(
-        off_payment=pay.payment_id,
-        official=pay.approver,
+    fam = family_pairs(t)
+    kin = pay.join(fam, pay.bene == fam.fam_b)
+    kin = kin.filter(kin.fam_a != kin.bene)
+    by_approver = kin.filter(kin.approver == kin.fam_a).mutate(
         via=ibis.literal("approver"),
         post_person_id=NULL_S,
         post_org_id=NULL_S,
@@ -33,23 +36,11 @@ def build(t: Tables, params: dict[str, Any]) -> ir.Table:
         post_end=NULL_D,
     )
     p = posts(t)
-    staff = pay.join(p, pay.payer == p.post_org)
-    staff = staff.filter(valid_at(staff.post_start, staff.post_end, staff.paid_date))
-    staff = staff.select(
-        off_payment=staff.payment_id,
-        official=staff.post_person,
-        via=ibis.literal("post"),
-        post_person_id=staff.post_person_id,
-        post_org_id=staff.post_org_id,
-        post_title=staff.post_title,
-        post_start=staff.post_start,
-        post_end=staff.post_end,
-    )
-    officials = approvers.union(staff)
-    j = pay.join(officials, pay.payment_id == officials.off_payment)
-    fam = family_pairs(t)
-    j = j.join(fam, (j.official == fam.fam_a) & (j.bene == fam.fam_b))
-    j = j.filter(j.official != j.bene)
+    by_post = kin.join(p, (kin.payer == p.post_org) & (kin.fam_a == p.post_person))
+    by_post = by_post.filter(valid_at(by_post.post_start, by_post.post_end, by_post.paid_date))
+    by_post = by_post.mutate(via=ibis.literal("post")).select(*by_approver.columns)
+    j = by_approver.union(by_post)
+    j = j.mutate(official=j.fam_a)
     b = people(t, "b")
     j = j.join(b, j.bene == b.b_id)
     o = people(t, "o")

@@ -94,15 +94,32 @@ def _keys(t: Tables) -> ir.Table:
 
 def build(t: Tables, params: dict[str, Any]) -> ir.Table:
     b = resolve_org(t, t.bids, "bidder_org_id", "bidder")
-    left = b.select("tender_id", "bidder_org_id", "amount", "status", "bidder")
-    right = b.select(p_tender=b.tender_id, partner=b.bidder).distinct()
-    pairs = left.join(
-        right, (left.tender_id == right.p_tender) & (left.bidder != right.partner)
-    ).drop("p_tender")
     k1 = _keys(t)
-    k2 = k1.select(k2_org=k1.k_org, k2_kind=k1.k_kind, k2_value=k1.k_value)
-    j = pairs.join(k1, pairs.bidder == k1.k_org)
-    j = j.join(k2, (j.partner == k2.k2_org) & (j.k_kind == k2.k2_kind) & (j.k_value == k2.k2_value))
+    # The ties first, on narrow columns: each bidder's keys within its tender, met by the
+    # same key of another bidder of that tender. Only then the wide rows (bids, the raw
+    # ownership or directorship behind each key) for the few ties found.
+    narrow = k1.select("k_org", "k_kind", "k_value").distinct()
+    entered = b.select("tender_id", "bidder").distinct()
+    held = entered.join(narrow, entered.bidder == narrow.k_org).drop("k_org")
+    other = held.select(
+        o_tender=held.tender_id, partner=held.bidder, o_kind=held.k_kind, o_value=held.k_value
+    )
+    ties = held.join(
+        other,
+        (held.tender_id == other.o_tender)
+        & (held.k_kind == other.o_kind)
+        & (held.k_value == other.o_value)
+        & (held.bidder != other.partner),
+    )
+    ties = ties.select(
+        t_tender="tender_id", t_bidder="bidder", partner="partner", t_kind="k_kind",
+        t_value="k_value",
+    ).distinct()  # fmt: skip
+    left = b.select("tender_id", "bidder_org_id", "amount", "status", "bidder")
+    j = left.join(ties, (left.tender_id == ties.t_tender) & (left.bidder == ties.t_bidder))
+    j = j.join(
+        k1, (j.bidder == k1.k_org) & (j.t_kind == k1.k_kind) & (j.t_value == k1.k_value)
+    ).drop("t_tender", "t_bidder", "t_kind", "t_value")
     o = orgs(t, "b").select(
         "b_id", bidder_name="b_name", bidder_phone="b_phone", bidder_address="b_address"
     )
