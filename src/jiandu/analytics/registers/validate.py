@@ -110,23 +110,21 @@ def helpers(register: Register, present: set[str] | list[str]) -> list[str]:
 def stage_select(register: Register, raw: str, present: list[str], first_row: int) -> str:
     """The SELECT of the stage (see the module docstring)."""
     columns = _present(register, present)
-    # One layer per step, so that each macro's argument is a column: a macro repeats its
-    # argument, and nested expansions make plans that are slow to build.
     ids = [c for c in columns if c.type in IDENTIFIERS]
-    cleaned = "".join(f', jd_clean("{_q(c.name)}") AS "_c_{_q(c.name)}"' for c in ids)
-    normalized = "".join(
-        f', jd_idn("_c_{_q(c.name)}") AS "_n_{_q(c.name)}"'
-        if c.type == "id_number"
-        else f', "_c_{_q(c.name)}" AS "_n_{_q(c.name)}"'
+    # The identifier rules run once per distinct value (a beneficiary's ID number recurs
+    # in every payment), in a lookup joined back on the value as written. One layer per
+    # step, so that each macro's argument is a column: a macro repeats its argument, and
+    # nested expansions make plans that are slow to build.
+    joins = "".join(
+        f' LEFT JOIN {_identifier_lookup(c, raw)} AS "_l_{_q(c.name)}" '
+        f'ON r."{_q(c.name)}" = "_l_{_q(c.name)}"._k'
         for c in ids
     )
-    problems = "".join(
-        f', {IDENTIFIERS[c.type]}("_n_{_q(c.name)}") AS "_x_{_q(c.name)}"' for c in ids
+    looked_up = "".join(
+        f', "_l_{_q(c.name)}"._n AS "_n_{_q(c.name)}", "_l_{_q(c.name)}"._x AS "_x_{_q(c.name)}"'
+        for c in ids
     )
-    inner = (
-        f"(SELECT * {problems} FROM (SELECT * {normalized} FROM "
-        f'(SELECT *, rowid AS _rowid {cleaned} FROM "{raw}")))'
-    )
+    inner = f'(SELECT r.*, r.rowid AS _rowid {looked_up} FROM "{raw}" AS r{joins})'
     parts: list[str] = []
     for c in register.columns:
         if c.name in present:
@@ -143,6 +141,18 @@ def stage_select(register: Register, raw: str, present: list[str], first_row: in
         if c.type in IDENTIFIERS:
             parts.append(f'"_x_{c.name}"')
     return f"SELECT {', '.join(parts)} FROM {inner}"
+
+
+def _identifier_lookup(column: Column, raw: str) -> str:
+    """Each distinct value of an ID-number or credit-code column (`_k`) with its
+    normalized form (`_n`) and why it is invalid (`_x`, NULL when valid)."""
+    name = _q(column.name)
+    normalized = "jd_idn(_c)" if column.type == "id_number" else "_c"
+    return (
+        f"(SELECT _k, _n, {IDENTIFIERS[column.type]}(_n) AS _x FROM "
+        f"(SELECT _k, {normalized} AS _n FROM (SELECT _k, jd_clean(_k) AS _c FROM "
+        f'(SELECT DISTINCT "{name}" AS _k FROM "{raw}" WHERE "{name}" IS NOT NULL))))'
+    )
 
 
 def checks(register: Register, present: set[str] | list[str]) -> list[Check]:
