@@ -38,11 +38,42 @@ PLAN = {
 }
 
 CHILD = """
-import json, os, resource, sys, time
+import json, os, resource, sys, threading, time
 from jiandu.analytics.engine import run_models
+
+def descendants_rss_mb():
+    # Resident memory of every process below this one (the OCDS fold's workers; for
+    # Spark the JVM), in MB.
+    parents, rss = {}, {}
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/status") as fh:
+                status = dict(line.split(":", 1) for line in fh if ":" in line)
+        except OSError:
+            continue
+        parents[int(pid)] = int(status.get("PPid", "0").strip())
+        rss[int(pid)] = int(status.get("VmRSS", "0 kB").split()[0]) / 1024
+    below, todo = set(), [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in below:
+                below.add(child)
+                todo.append(child)
+    return sum(rss.get(pid, 0.0) for pid in below)
+
+peak = {"workers": 0.0}
+done = threading.Event()
+def sample():
+    while not done.wait(0.1):
+        peak["workers"] = max(peak["workers"], descendants_rss_mb())
+threading.Thread(target=sample, daemon=True).start()
 started = time.perf_counter()
 result = run_models(warehouse=sys.argv[1], engine=sys.argv[2])
 seconds = time.perf_counter() - started
+done.set()
 jvm_mb = 0.0
 if sys.argv[2] == "spark":  # the JVM is a child of this process
     for stat in os.listdir("/proc"):
@@ -59,6 +90,7 @@ print(json.dumps({
     "run_id": result.run_id,
     "seconds": round(seconds, 2),
     "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    "workers_peak_rss_mb": round(peak["workers"], 1),
     "jvm_peak_rss_mb": round(jvm_mb, 1),
     "models": [m.to_dict() for m in result.models],
 }))
@@ -112,8 +144,13 @@ def bench(scale: str, engine: str, warehouse: Path, truth: Path, data_dir: Path)
         if s.status == "ok"
     ]
     result["hit_keys"] = sorted(h.to_json() for h in run.hits)
+    # The run's memory: its own peak plus the peak of its worker processes (sampled every
+    # 0.1 s), an upper bound of what they held together.
+    result["total_peak_rss_mb"] = round(
+        result["peak_rss_mb"] + (result["workers_peak_rss_mb"] if engine == "duckdb" else 0), 1
+    )
     result["within_budget"] = (
-        result["seconds"] <= BUDGET_SECONDS and result["peak_rss_mb"] <= BUDGET_MEMORY_MB
+        result["seconds"] <= BUDGET_SECONDS and result["total_peak_rss_mb"] <= BUDGET_MEMORY_MB
     )
     return result
 
@@ -156,6 +193,11 @@ def report(results: list[dict[str, Any]], size: str) -> None:
     for r in results:
         print(
             f"\n{r['scale']} world on {r['engine']}: {r['seconds']} s, peak {r['peak_rss_mb']} MB"
+            + (
+                f" (with its worker processes {r['total_peak_rss_mb']} MB)"
+                if r["engine"] == "duckdb"
+                else ""
+            )
             + (f" (JVM {r['jvm_peak_rss_mb']} MB)" if r["engine"] == "spark" else "")
             + f", {r['hits']} hits; world generated and ingested in {r['prepare_seconds']} s"
         )
