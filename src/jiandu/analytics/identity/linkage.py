@@ -12,16 +12,20 @@ Two record tables (or one, to find its duplicates) are linked in five steps:
    (the two records): equality, Jaro–Winkler thresholds, edit distances, a date with one
    digit changed or two digits transposed.
 3. **u probabilities** (how often a level occurs between two different records) are
-   counted on random record pairs, drawn with a fixed seed: almost all of them are
-   non-matches.
+   counted on random record pairs, drawn with a fixed seed (all pairs of small tables):
+   almost all of them are non-matches.
 4. **m probabilities** (how often a level occurs between two records of the same entity)
    and the share of matches among the candidate pairs are estimated by
    expectation-maximisation over the candidate pairs, with u held fixed.
-5. **Scoring.** A pair's match weight is log2 of the prior odds plus, for each
-   comparison, log2(m/u) of its level; its probability is 2^w / (1 + 2^w). Pairs at or
-   above the threshold are matches; with `one_to_one`, a record is linked to one record
-   of the other table at most, taken greedily by descending probability (for two
-   sources that are each free of duplicates).
+5. **Scoring.** A pair's match weight is log2 of the prior odds that two records taken
+   at random match (the matches EM expects among the candidates, over all record pairs)
+   plus, for each comparison, log2(m/u) of its level; its probability is
+   2^w / (1 + 2^w). The prior ignores that blocking brought the pair together, so the
+   comparisons alone must make the case: a small table whose candidates are nearly all
+   matches (where EM cannot tell the two kinds apart) links nothing on thin evidence.
+   Pairs at or above the threshold are matches; with `one_to_one`, a record is linked
+   to one record of the other table at most, taken greedily by descending probability
+   (for two sources that are each free of duplicates).
 
 Everything is deterministic: the random pairs come from a seeded generator, EM starts
 from fixed values, and ties are broken by record id.
@@ -35,12 +39,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import Any
 
 import duckdb
 import numpy as np
 import numpy.typing as npt
 import pyarrow as pa
+
+from . import names
+from .steps import Ambiguity, Link
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -161,6 +169,9 @@ class Settings:
     blocking: tuple[Block, ...]
     threshold: float = 0.5
     one_to_one: bool = False
+    # SQL over `l` and `r`: a candidate pair meeting it is never a match (two different
+    # valid identifiers) and is left out.
+    never: str | None = None
     u_pairs: int = 200_000  # random record pairs the u probabilities are counted on
     seed: int = 42
     pseudo_pairs: float = 1.0  # weight of EM's starting m (see expectation_maximisation)
@@ -174,7 +185,9 @@ class Model:
 
     m: tuple[Floats, ...]
     u: tuple[Floats, ...]
-    prior: float  # share of matches among the candidate pairs
+    # That a pair matches before its comparisons are seen: in EM, the share of matches
+    # among the candidate pairs; in a `Linkage`, that two records taken at random match.
+    prior: float
     iterations: int
 
     def weights(self) -> list[Floats]:
@@ -192,6 +205,14 @@ class Model:
 
 
 @dataclass(frozen=True)
+class _Sources:
+    left: str
+    right: str
+    id_column: str
+    dedupe: bool
+
+
+@dataclass(frozen=True)
 class Match:
     left: str
     right: str
@@ -201,10 +222,12 @@ class Match:
 
 @dataclass
 class Linkage:
-    """What a run found, and with what it found it."""
+    """What a run found, and with what it found it. `model.prior` is the probability
+    that two records taken at random match, the prior of the scores."""
 
     model: Model
     candidates: int  # pairs compared after blocking
+    match_share: float  # EM's share of matches among them
     matches: list[Match] = field(default_factory=list)
 
 
@@ -229,13 +252,18 @@ def _candidates_sql(
 
 
 def _gamma_sql(
-    comparisons: Sequence[Comparison], pairs: str, left: str, right: str, id_column: str
+    comparisons: Sequence[Comparison],
+    pairs: str,
+    src: _Sources,
+    never: str | None = None,
 ) -> str:
     cases = ", ".join(f"{c.case()} AS g{k}" for k, c in enumerate(comparisons))
+    key = src.id_column
+    where = f" WHERE NOT coalesce({never}, false)" if never else ""
     return (
         f"SELECT p.l, p.r, {cases} FROM {pairs} p "
-        f'JOIN {left} l ON l."{id_column}" = p.l JOIN {right} r ON r."{id_column}" = p.r '
-        "ORDER BY p.l, p.r"
+        f'JOIN {src.left} l ON l."{key}" = p.l JOIN {src.right} r ON r."{key}" = p.r'
+        f"{where} ORDER BY p.l, p.r"
     )
 
 
@@ -364,29 +392,24 @@ def one_to_one(matches: Sequence[Match]) -> list[Match]:
     return out
 
 
-@dataclass(frozen=True)
-class _Sources:
-    left: str
-    right: str
-    id_column: str
-    dedupe: bool
-
-    def gamma_sql(self, comparisons: Sequence[Comparison], pairs: str) -> str:
-        return _gamma_sql(comparisons, pairs, self.left, self.right, self.id_column)
-
-
-def _u(con: duckdb.DuckDBPyConnection, settings: Settings, src: _Sources) -> list[Floats]:
-    """u of every level, counted on random record pairs."""
+def _u(
+    con: duckdb.DuckDBPyConnection, settings: Settings, src: _Sources
+) -> tuple[list[Floats], int]:
+    """u of every level, counted on random record pairs, and the number of record pairs."""
     left_ids = _ids(con, src.left, src.id_column)
     right_ids = left_ids if src.dedupe else _ids(con, src.right, src.id_column)
     sample = _random_pairs(left_ids, right_ids, settings.u_pairs, settings.seed, src.dedupe)
     con.register("_jd_link_sample", sample)
     try:
-        sql = src.gamma_sql(settings.comparisons, "_jd_link_sample")
+        sql = _gamma_sql(settings.comparisons, "_jd_link_sample", src)
         _l, _r, gamma = _gamma(con, sql, len(settings.comparisons))
     finally:
         con.unregister("_jd_link_sample")
-    return level_frequencies(gamma, [c.size for c in settings.comparisons])
+    n = len(left_ids)
+    pairs = n * (n - 1) // 2 if src.dedupe else n * len(right_ids)
+    # Half a pair at every level: a level no random pair reached is rare, not impossible.
+    half = [np.full(c.size, 0.5) for c in settings.comparisons]
+    return level_frequencies(gamma, [c.size for c in settings.comparisons], pseudo=half), pairs
 
 
 def _candidates(
@@ -394,7 +417,8 @@ def _candidates(
 ) -> tuple[list[str], list[str], Ints]:
     """The candidate pairs of the blocking rules and their levels."""
     pairs = _candidates_sql(settings.blocking, src.left, src.right, src.id_column, src.dedupe)
-    return _gamma(con, src.gamma_sql(settings.comparisons, f"({pairs})"), len(settings.comparisons))
+    sql = _gamma_sql(settings.comparisons, f"({pairs})", src, settings.never)
+    return _gamma(con, sql, len(settings.comparisons))
 
 
 def link(
@@ -410,15 +434,18 @@ def link(
     parenthesised query with an id column of that name, unique within it, and the
     columns the settings name."""
     src = _Sources(left, left if right is None else right, id_column, right is None)
-    u = _u(con, settings, src)
+    u, record_pairs = _u(con, settings, src)
     lefts, rights, gamma = _candidates(con, settings, src)
-    model = expectation_maximisation(
+    trained = expectation_maximisation(
         gamma,
         u,
         pseudo_pairs=settings.pseudo_pairs,
         max_iterations=settings.max_iterations,
         tolerance=settings.tolerance,
     )
+    expected = trained.prior * len(lefts)
+    prior = min(max(expected / max(record_pairs, 1), _EPSILON**2), 0.5)
+    model = replace(trained, prior=prior)
     weight = model.match_weight(gamma)
     probability = probabilities(weight)
     keep = np.flatnonzero(probability >= settings.threshold)
@@ -426,4 +453,238 @@ def link(
     if settings.one_to_one:
         matches = one_to_one(matches)
     matches.sort(key=lambda x: (x.left, x.right))
-    return Linkage(model, len(lefts), matches)
+    return Linkage(model, len(lefts), trained.prior, matches)
+
+
+# --- The persons register ----------------------------------------------------------
+
+PERSON_COMPARISONS = (
+    Comparison(
+        "name",
+        (
+            ("exact", "l.name_zh = r.name_zh"),
+            (
+                "romanized",
+                "(l.name_zh IS NULL OR r.name_zh IS NULL)"
+                " AND list_has_any(l.name_keys, r.name_keys)",
+            ),
+            ("homophone", "list_has_any(l.name_keys, r.name_keys)"),
+            ("one_character", "levenshtein(l.name_zh, r.name_zh) <= 1"),
+            ("jaro_winkler>=0.9", "jaro_winkler_similarity(l.name_py, r.name_py) >= 0.9"),
+        ),
+        _null("name_py"),
+    ),
+    date("birth", name="birth_date"),
+    exact("gender"),
+    Comparison(
+        "region_code",
+        (
+            ("exact", "l.region = r.region"),
+            ("same_city", "substr(l.region, 1, 4) = substr(r.region, 1, 4)"),
+        ),
+        _null("region"),
+    ),
+    Comparison(
+        "id_number",
+        (
+            ("exact", "l.idn = r.idn"),
+            ("one_edit", "damerau_levenshtein(l.idn, r.idn) <= 1"),
+        ),
+        _null("idn"),
+    ),
+    near("phone"),
+    similar("address", (0.9, 0.8)),
+)
+PERSON_BLOCKING = (
+    Block.on("birth", "unnest(initials)"),
+    Block.on("unnest(name_keys)", "region"),
+    Block.on("unnest(name_keys)", "year(birth)"),
+    Block.on("phone"),
+    Block.on("address"),
+)
+# Two records whose ID numbers are both valid and differ are two people, whatever else.
+PERSON_NEVER = "l.idn_valid AND r.idn_valid AND l.idn != r.idn"
+
+_PERSONS = """SELECT person_id, name, name_latin, address,
+        CASE WHEN jd_idn_problem(id_number) IS NULL THEN id_number END AS valid,
+        nullif(upper(regexp_replace(id_number, '\\s', '', 'g')), '') AS idn,
+        coalesce(birth_date, CASE WHEN jd_idn_problem(id_number) IS NULL
+            THEN try_strptime(substr(id_number, 7, 8), '%Y%m%d')::DATE END) AS birth,
+        coalesce(gender, CASE WHEN jd_idn_problem(id_number) IS NULL
+            THEN CASE WHEN try_cast(substr(id_number, 17, 1) AS INTEGER) % 2 = 1
+                THEN 'M' ELSE 'F' END END) AS gender,
+        coalesce(nullif(region_code, ''), CASE WHEN jd_idn_problem(id_number) IS NULL
+            THEN substr(id_number, 1, 6) END) AS region,
+        nullif(regexp_replace(phone, '[^0-9]', '', 'g'), '') AS phone
+    FROM persons ORDER BY person_id"""
+
+_PREPARED_SCHEMA = pa.schema(
+    [
+        ("person_id", pa.string()),
+        ("name_zh", pa.string()),
+        ("name_py", pa.string()),
+        ("name_keys", pa.list_(pa.string())),
+        ("initials", pa.list_(pa.string())),
+        ("birth", pa.date32()),
+        ("gender", pa.string()),
+        ("region", pa.string()),
+        ("idn", pa.string()),
+        ("idn_valid", pa.bool_()),
+        ("phone", pa.string()),
+        ("address", pa.string()),
+    ]
+)
+_PREPARED = tuple(_PREPARED_SCHEMA.names)
+
+
+def _name_columns(name: str | None, latin: str | None) -> tuple[str | None, str | None, list[str]]:
+    """A name as compared: its simplified characters (None for a romanized name), its
+    reading, and every reading it and its romanized form can stand for."""
+    written = name or ""
+    zh = None if not written.strip() or names.is_romanized(written) else names.normalize(written)
+    readings = list(names.keys(written))
+    if latin:
+        readings += [k for k in names.keys(latin) if k not in readings]
+    return zh or None, readings[0] if readings else None, readings
+
+
+def prepare_persons(con: duckdb.DuckDBPyConnection, table: str = "_jd_linkage_persons") -> str:
+    """A temporary table of the `persons` register as the person step compares it: the
+    name normalized (`names`), birth date, gender and region defaulting to what a valid
+    ID number encodes, digits of the phone, the address normalized like a name."""
+    rows = con.execute(_PERSONS).fetchall()
+    columns: dict[str, list[Any]] = {c: [] for c in _PREPARED}
+    for person, name, latin, address, valid, idn, birth, gender, region, phone in rows:
+        zh, reading, readings = _name_columns(name, latin)
+        values = (
+            person,
+            zh,
+            reading,
+            readings,
+            sorted({k[0] for k in readings}),
+            birth,
+            gender,
+            region,
+            idn,
+            valid is not None,
+            phone,
+            names.normalize(address) if address and address.strip() else None,
+        )
+        for column, value in zip(_PREPARED, values, strict=True):
+            columns[column].append(value)
+    con.register("_jd_linkage_rows", pa.table(columns, schema=_PREPARED_SCHEMA))
+    try:
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}" AS SELECT * FROM _jd_linkage_rows')
+    finally:
+        con.unregister("_jd_linkage_rows")
+    return table
+
+
+class _Components:
+    """Groups of linked records and the valid ID numbers each holds."""
+
+    def __init__(self, idents: dict[str, str]) -> None:
+        self.parent: dict[str, str] = {}
+        self.idents: dict[str, set[str]] = {r: {i} for r, i in idents.items()}
+
+    def find(self, x: str) -> str:
+        while self.parent.get(x, x) != x:
+            x = self.parent[x]
+        return x
+
+    def conflict(self, a: str, b: str) -> set[str]:
+        """The ID numbers joining a and b would put in one group, if more than one."""
+        both = self.idents.get(self.find(a), set()) | self.idents.get(self.find(b), set())
+        return both if len(both) > 1 else set()
+
+    def union(self, a: str, b: str) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[rb] = ra
+            self.idents[ra] = self.idents.get(ra, set()) | self.idents.pop(rb, set())
+
+
+class ProbabilisticPersonStep:
+    """Person records the model finds to be one person with a probability at or above
+    `threshold`: Fellegi–Sunter over `PERSON_COMPARISONS` (name, birth date, gender,
+    region, ID number, phone, address) on the pairs of `PERSON_BLOCKING`, estimated on the
+    warehouse's own `persons` table.
+
+    Opt-in, after the deterministic steps:
+    `resolve.resolve(con, [*default_steps(), ProbabilisticPersonStep()])`.
+
+    Two records with different valid ID numbers are never linked, nor joined through a
+    third: links are taken by descending probability, and one that would put two valid
+    ID numbers in one group is left out and reported as an ambiguity.
+    """
+
+    kind = "person"
+    name = "probabilistic"
+
+    def __init__(self, threshold: float = 0.95, settings: Settings | None = None) -> None:
+        base = settings or Settings(PERSON_COMPARISONS, PERSON_BLOCKING, never=PERSON_NEVER)
+        self.settings = replace(base, threshold=threshold)
+        self.linkage: Linkage | None = None
+        self.ambiguities: list[Ambiguity] = []
+
+    def links(self, con: duckdb.DuckDBPyConnection) -> list[Link]:
+        table = prepare_persons(con)
+        try:
+            self.linkage = link(con, self.settings, f'"{table}"', id_column="person_id")
+            idents = con.execute(
+                f'SELECT person_id, idn FROM "{table}" WHERE idn_valid ORDER BY 1'
+            ).fetchall()
+        finally:
+            con.execute(f'DROP TABLE IF EXISTS "{table}"')
+        return self._consistent(self.linkage.matches, dict(idents))
+
+    def _consistent(self, matches: Sequence[Match], idents: dict[str, str]) -> list[Link]:
+        """The links that put no two valid ID numbers in one group. A record without one
+        that matches records of several ID numbers is ambiguous: none of its links is
+        kept. Of the rest, taken by descending probability, a link that would join two
+        groups of different ID numbers is left out; both are reported."""
+        ambiguous = _ambiguous(matches, idents)
+        self.ambiguities = [
+            Ambiguity("person", record, self.name, key, others)
+            for record, (key, others) in sorted(ambiguous.items())
+        ]
+        groups = _Components(idents)
+        out = []
+        for m in sorted(matches, key=lambda x: (-x.probability, x.left, x.right)):
+            if m.left in ambiguous or m.right in ambiguous:
+                continue
+            key = _key(m)
+            conflict = groups.conflict(m.left, m.right)
+            if conflict:
+                record = m.right if m.right not in idents else m.left
+                self.ambiguities.append(
+                    Ambiguity("person", record, self.name, key, tuple(sorted(conflict)))
+                )
+                continue
+            groups.union(m.left, m.right)
+            out.append(Link("person", m.left, m.right, self.name, key))
+        return sorted(out, key=lambda x: (x.left, x.right))
+
+
+def _key(match: Match) -> str:
+    return f"match_probability={match.probability:.3f}"
+
+
+def _ambiguous(
+    matches: Sequence[Match], idents: dict[str, str]
+) -> dict[str, tuple[str, tuple[str, ...]]]:
+    """Records without a valid ID number that match records of several: for each, the
+    key of its most probable match and the ID numbers."""
+    partners: dict[str, set[str]] = {}
+    best: dict[str, Match] = {}
+    for m in matches:
+        for record, other in ((m.left, m.right), (m.right, m.left)):
+            if record not in idents and other in idents:
+                partners.setdefault(record, set()).add(idents[other])
+                if record not in best or m.probability > best[record].probability:
+                    best[record] = m
+    return {
+        record: (_key(best[record]), tuple(sorted(ids)))
+        for record, ids in partners.items()
+        if len(ids) > 1
+    }
