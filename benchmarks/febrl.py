@@ -126,7 +126,8 @@ def link_febrl4() -> dict[str, Any]:
         "load_s": round(loaded - started, 2),
         "link_s": round(linked - loaded, 2),
         "em_iterations": model.iterations,
-        "match_share": round(model.prior, 4),
+        "match_share": round(result.match_share, 4),  # EM's, among the pairs compared
+        "prior": model.prior,  # that two records taken at random match
         "threshold": FEBRL4_SETTINGS.threshold,
         "comparisons": {
             c.name: {
