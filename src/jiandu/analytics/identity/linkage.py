@@ -165,6 +165,9 @@ class Block:
 
 @dataclass(frozen=True)
 class Settings:
+    """How to link: the comparisons, the blocking rules (their union gives the candidate
+    pairs), the probability a match needs, and the estimation's knobs."""
+
     comparisons: tuple[Comparison, ...]
     blocking: tuple[Block, ...]
     threshold: float = 0.5
@@ -443,6 +446,7 @@ def link(
         max_iterations=settings.max_iterations,
         tolerance=settings.tolerance,
     )
+    # The matches EM expects among the candidates, over every pair of records.
     expected = trained.prior * len(lefts)
     prior = min(max(expected / max(record_pairs, 1), _EPSILON**2), 0.5)
     model = replace(trained, prior=prior)
