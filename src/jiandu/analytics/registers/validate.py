@@ -42,6 +42,10 @@ def _v(name: str) -> str:
     return f"nullif(trim(\"{_q(name)}\"), '')"
 
 
+def _ident(name: str) -> str:
+    return f'"{_q(name)}"'
+
+
 def _lit(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
@@ -111,24 +115,45 @@ def stage_select(register: Register, raw: str, present: list[str], first_row: in
     """The SELECT of the stage (see the module docstring)."""
     columns = _present(register, present)
     ids = [c for c in columns if c.type in IDENTIFIERS]
-    # The identifier rules run once per distinct value (a beneficiary's ID number recurs
-    # in every payment), in a lookup joined back on the value as written. One layer per
-    # step, so that each macro's argument is a column: a macro repeats its argument, and
-    # nested expansions make plans that are slow to build.
+    # A record's own ID number or credit code (a column named after its type) is checked
+    # on each row, where it is nearly always distinct. A reference to someone else's (a
+    # beneficiary's, a seller's) recurs, so the rules run once per distinct value, in a
+    # lookup joined back on the value as written. One layer per step, so that each
+    # macro's argument is a column: a macro repeats its argument, and nested expansions
+    # make plans that are slow to build.
+    own = [c for c in ids if c.name == c.type]
+    cleaned = "".join(f', jd_clean("{_q(c.name)}") AS "_c_{_q(c.name)}"' for c in own)
+    normalized = "".join(
+        f', jd_idn("_c_{_q(c.name)}") AS "_n_{_q(c.name)}"'
+        if c.type == "id_number"
+        else f', "_c_{_q(c.name)}" AS "_n_{_q(c.name)}"'
+        for c in own
+    )
+    problems = "".join(
+        f', {IDENTIFIERS[c.type]}("_n_{_q(c.name)}") AS "_x_{_q(c.name)}"' for c in own
+    )
+    referred = [c for c in ids if c.name != c.type]
     joins = "".join(
         f' LEFT JOIN {_identifier_lookup(c, raw)} AS "_l_{_q(c.name)}" '
         f'ON r."{_q(c.name)}" = "_l_{_q(c.name)}"._k'
-        for c in ids
+        for c in referred
     )
     looked_up = "".join(
         f', "_l_{_q(c.name)}"._n AS "_n_{_q(c.name)}", "_l_{_q(c.name)}"._x AS "_x_{_q(c.name)}"'
-        for c in ids
+        for c in referred
     )
-    inner = f'(SELECT r.*, r.rowid AS _rowid {looked_up} FROM "{raw}" AS r{joins})'
+    # Each value is trimmed once, at the bottom (the typing expressions use it repeatedly).
+    trim = ", ".join(f'{_v(c.name)} AS "{c.name}"' for c in columns)
+    replace = f" REPLACE ({trim})" if trim else ""
+    values = f'(SELECT *{replace}, rowid AS _rowid FROM "{raw}")'
+    inner = (
+        f"(SELECT * {problems} FROM (SELECT * {normalized} FROM "
+        f"(SELECT r.* {cleaned} {looked_up} FROM {values} AS r{joins})))"
+    )
     parts: list[str] = []
     for c in register.columns:
         if c.name in present:
-            parts.append(f'({typed(c, _v(c.name))})::{c.sql_type} AS "{c.name}"')
+            parts.append(f'({typed(c, _ident(c.name))})::{c.sql_type} AS "{c.name}"')
         else:
             parts.append(f'NULL::{c.sql_type} AS "{c.name}"')
     parts += [f'NULL::{c.sql_type} AS "{c.name}"' for c in register.derived]
@@ -137,7 +162,7 @@ def stage_select(register: Register, raw: str, present: list[str], first_row: in
     parts.append(f"_rowid + {first_row} AS _row")
     for c in columns:
         if c.type in TYPE_CODES:
-            parts.append(f'{_v(c.name)} IS NOT NULL AS "_p_{c.name}"')
+            parts.append(f'"{c.name}" IS NOT NULL AS "_p_{c.name}"')
         if c.type in IDENTIFIERS:
             parts.append(f'"_x_{c.name}"')
     return f"SELECT {', '.join(parts)} FROM {inner}"
@@ -151,7 +176,7 @@ def _identifier_lookup(column: Column, raw: str) -> str:
     return (
         f"(SELECT _k, _n, {IDENTIFIERS[column.type]}(_n) AS _x FROM "
         f"(SELECT _k, {normalized} AS _n FROM (SELECT _k, jd_clean(_k) AS _c FROM "
-        f'(SELECT DISTINCT "{name}" AS _k FROM "{raw}" WHERE "{name}" IS NOT NULL))))'
+        f'(SELECT DISTINCT {_v(name)} AS _k FROM "{raw}") WHERE _k IS NOT NULL)))'
     )
 
 
@@ -262,10 +287,7 @@ def duplicates(
     if not register.key or register.key not in present:
         return []
     key = f'"{register.key}"'
-    dup = con.execute(
-        f'SELECT count(*) FROM (SELECT {key} FROM "{stage}" WHERE {key} IS NOT NULL '
-        "GROUP BY ALL HAVING count(*) > 1)"
-    ).fetchone()
+    dup = con.execute(f'SELECT count({key}) - count(DISTINCT {key}) FROM "{stage}"').fetchone()
     if not dup or not dup[0]:
         return []
     rows = con.execute(
