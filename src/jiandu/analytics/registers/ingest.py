@@ -22,6 +22,7 @@ import datetime as dt
 import hashlib
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -115,26 +116,41 @@ class _Load:
             self._result(register.name, files, 0, "", "failed", started)
             return
         source = found[0]
-        digest = sources.sha256(source)
         loaded = _manifest(self.con, register.name)
-        if (self.add and any(h == digest for _f, h in loaded)) or (
-            not self.add and loaded == [(source.display, digest)]
-        ):
-            rows = self._count(register.name)
-            self._result(register.name, source.display, rows, digest, "unchanged", started)
-            return
         raw = f"_raw_{register.name}"
-        try:
-            problems = sources.read_raw(self.con, source, raw)
-        except sources.ReadError as exc:
-            self._reject(exc.rejection)
+        if self.add or [f for f, _h in loaded] == [source.display]:
+            # Maybe the file already loaded: the hash decides whether to read it at all.
+            digest = sources.sha256(source)
+            if (self.add and any(h == digest for _f, h in loaded)) or (
+                not self.add and loaded == [(source.display, digest)]
+            ):
+                rows = self._count(register.name)
+                self._result(register.name, source.display, rows, digest, "unchanged", started)
+                return
+            outcome = self._read(source, raw)
+        else:
+            # A file the manifest does not know: hashed while DuckDB reads it.
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                hashing = pool.submit(sources.sha256, source)
+                outcome = self._read(source, raw)
+                digest = hashing.result()
+        if isinstance(outcome, Rejection):
+            self._reject(outcome)
             self._result(register.name, source.display, 0, digest, "failed", started)
             return
+        problems = outcome
         try:
             self._validate_and_swap(register, source, raw, digest, problems, started)
         finally:
             self.con.execute(f'DROP TABLE IF EXISTS "{raw}"')
             self.con.execute(f'DROP TABLE IF EXISTS "_stage_{register.name}"')
+
+    def _read(self, source: sources.Source, raw: str) -> list[Rejection] | Rejection:
+        """The file read into `raw`: its malformed lines, or why it cannot be read."""
+        try:
+            return sources.read_raw(self.con, source, raw)
+        except sources.ReadError as exc:
+            return exc.rejection
 
     def _validate_and_swap(
         self,
