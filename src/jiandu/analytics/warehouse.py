@@ -57,7 +57,10 @@ def connect(
     """Open the warehouse (created when missing and not read-only); `memory` overrides
     `$JIANDU_WAREHOUSE_MEMORY` for a connection that needs little (a worker process)."""
     target = Path(path) if path is not None else default_path()
-    config = {"memory_limit": memory or memory_limit(), "temp_directory": f"{target}.tmp"}
+    config: dict[str, str | bool | int | float | list[str]] = {
+        "memory_limit": memory or memory_limit(),
+        "temp_directory": f"{target}.tmp",
+    }
     if not read_only:
         target.parent.mkdir(parents=True, exist_ok=True)
     con = duckdb.connect(str(target), read_only=read_only, config=config)

@@ -235,9 +235,7 @@ def batch(con: Any, wanted: Mapping[str, Mapping[str, Any]]) -> dict[str, list[H
     out: dict[str, list[Hit]] = {}
     for data in groups.values():
         settings = from_mapping(data)
-        result = run_warehouse(con, settings, map=True) or run(
-            _releases(con), settings, map=True
-        )
+        result = run_warehouse(con, settings, map=True) or run(_releases(con), settings, map=True)
         codes = [code for code in wanted if code in data]
         flagged = {code: _scores(code, result) for code in codes}
         found = _evidence(con, sorted({ocid for f in flagged.values() for ocid in f}))
