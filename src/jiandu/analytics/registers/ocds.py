@@ -151,16 +151,20 @@ def read(
         "(ocid VARCHAR, release VARCHAR, source_file VARCHAR, line_no INTEGER)"
     )
     problems: list[Rejection] = []
-    for path in files:
+    for path in sorted(files, key=lambda p: str(p.relative_to(root))):
         name = str(path.relative_to(root))
         if path.stat().st_size == 0:
             problems.append(Rejection(name, None, None, "empty_file"))
             continue
         try:
+            # Each line is parsed as JSON once here: whether it is an object, and its ocid.
             con.execute(
-                "CREATE OR REPLACE TEMP TABLE _ocds_lines AS SELECT release FROM read_csv($p, "
-                "columns = {'release': 'VARCHAR'}, header = false, delim = '\x1f', quote = '', "
-                "escape = '', max_line_size = 1000000000, auto_detect = false)",
+                "CREATE OR REPLACE TEMP TABLE _ocds_lines AS SELECT release, ok, "
+                "CASE WHEN ok THEN release::JSON->>'$.ocid' END AS ocid FROM (SELECT release, "
+                "CASE WHEN json_valid(release) THEN json_type(release::JSON) = 'OBJECT' ELSE false "
+                "END AS ok FROM read_csv($p, columns = {'release': 'VARCHAR'}, header = false, "
+                "delim = '\x1f', quote = '', escape = '', max_line_size = 1000000000, "
+                "auto_detect = false))",
                 {"p": str(path)},
             )
         except duckdb.Error as exc:
@@ -168,18 +172,14 @@ def read(
             problems.append(Rejection(name, None, None, "unreadable", {"detail": detail}))
             continue
         for line, value in con.execute(
-            "SELECT rowid + 1, left(release, $m) FROM _ocds_lines "
-            "WHERE NOT coalesce(json_valid(release), false) "
-            "OR json_type(release::JSON) != 'OBJECT' ORDER BY 1",
+            "SELECT rowid + 1, left(release, $m) FROM _ocds_lines WHERE NOT ok ORDER BY 1",
             {"m": MAX_VALUE},
         ).fetchall():
             problems.append(
                 Rejection(name, line, None, "bad_json", {"detail": "invalid JSON"}, value)
             )
         con.execute(
-            f"INSERT INTO \"{table}\" SELECT release::JSON->>'$.ocid', release, $f, rowid + 1 "
-            "FROM _ocds_lines WHERE coalesce(json_valid(release), false) "
-            "AND json_type(release::JSON) = 'OBJECT'",
+            f'INSERT INTO "{table}" SELECT ocid, release, $f, rowid + 1 FROM _ocds_lines WHERE ok',
             {"f": name},
         )
     con.execute("DROP TABLE IF EXISTS _ocds_lines")
@@ -213,9 +213,10 @@ def swap(con: duckdb.DuckDBPyConnection, table: str) -> None:
     """Replace the OCDS tables with the releases of `table` (inside the caller's
     transaction)."""
     con.execute("DROP TABLE IF EXISTS ocds_releases")
+    # `read` appends the files in name order and each file's lines in order, so the rows
+    # are already in reading order (file, line), which the table keeps without a sort.
     con.execute(
-        "CREATE TABLE ocds_releases AS SELECT ocid, release, source_file, line_no "
-        f'FROM "{table}" ORDER BY source_file, line_no'
+        f'CREATE TABLE ocds_releases AS SELECT ocid, release, source_file, line_no FROM "{table}"'
     )
     for name, select in FLATTEN.items():
         con.execute(f"DROP TABLE IF EXISTS {name}")
