@@ -348,6 +348,8 @@ class Oracle:
     def r_models(self) -> set[tuple[str, str, str]]:
         hits = set()
         diffs: dict[str, float] = {}
+        processes: dict[str, set[str]] = defaultdict(set)
+        divisions: dict[str, set[str]] = defaultdict(set)
         lines = (self.w / "ocds" / "releases.jsonl").read_text("utf-8").splitlines()
         for line in lines:
             r = json.loads(line)
@@ -386,10 +388,27 @@ class Oracle:
                 (winner,) = suppliers
                 if valid[0][1] == winner:
                     diffs[ocid] = (valid[1][0] - valid[0][0]) / valid[0][0]
+            for a in awards:
+                if len(a["suppliers"]) == 1 and a.get("items"):
+                    supplier = a["suppliers"][0]["id"]
+                    processes[supplier].add(ocid)
+                    divisions[supplier] |= {i["classification"]["id"][:2] for i in a["items"]}
         if len(diffs) >= 4:
             q1, _, q3 = statistics.quantiles(diffs.values(), n=4, method="inclusive")
             fence = q3 + 1.5 * (q3 - q1)
             hits |= {("R058", "tender", o) for o, d in diffs.items() if d >= fence}
+            low = q1 - 1.5 * (q3 - q1)
+            if q1 > 0 and low > 0:
+                hits |= {("R024", "tender", o) for o, d in diffs.items() if d <= low}
+        # R048: suppliers of classified items in >= 20 processes; every process of one
+        # whose number of CPV divisions reaches Q3 + 1.5 IQR is reported
+        varieties = {s: len(divisions[s]) for s, p in processes.items() if len(p) >= 20}
+        if len(varieties) >= 4:
+            q1, _, q3 = statistics.quantiles(varieties.values(), n=4, method="inclusive")
+            fence = q3 + 1.5 * (q3 - q1)
+            for s, v in varieties.items():
+                if v >= fence:
+                    hits |= {("R048", "tender", o) for o in processes[s]}
         return hits
 
     # ---- C, as docs/synth.md reads REGISTERS.md -------------------------------------------

@@ -17,7 +17,8 @@ SUBJECT_TYPES = {
     "B03": "contract", "B04": "contract", "B05": "buyer_supplier_year", "B06": "org",
     "T01": "tender", "T02": "buyer_supplier", "E01": "invoice", "E02": "buyer_seller_day",
     "E03": "invoice", "E04": "fuel_transaction", "R003": "tender", "R018": "tender",
-    "R028": "tender", "R030": "tender", "R035": "tender", "R036": "tender", "R058": "tender",
+    "R024": "tender", "R028": "tender", "R030": "tender", "R035": "tender", "R036": "tender",
+    "R048": "tender", "R058": "tender",
     "C01": "person", "C02": "community",
 }  # fmt: skip
 

@@ -51,8 +51,10 @@ def release(
     bids: list[tuple[Any, ...]],
     contracts: list[tuple[Any, ...]],
     orgs: dict[str, Any],
+    items: list[tuple[str, str]] | None = None,
 ) -> dict[str, Any]:
-    """tender/bids/contracts are register rows (output.COLUMNS order); orgs by id."""
+    """tender/bids/contracts are register rows (output.COLUMNS order); orgs by id.
+    `items`, if given, are the (CPV code, description) of what every award supplies."""
     (tender_id, buyer_id, title, method, estimate, published, deadline, award_date, category) = (
         tender
     )
@@ -74,15 +76,24 @@ def release(
         if "supplier" not in roles[supplier]:
             roles[supplier].append("supplier")
         award_id = f"{tender_id}-award-{n}"
-        awards.append(
-            {
-                "id": award_id,
-                "status": "active",
-                "date": stamp(award_date),
-                "value": money(c[3]),
-                "suppliers": [{"id": supplier, "name": orgs[supplier].name}],
-            }
-        )
+        award: dict[str, Any] = {
+            "id": award_id,
+            "status": "active",
+            "date": stamp(award_date),
+            "value": money(c[3]),
+            "suppliers": [{"id": supplier, "name": orgs[supplier].name}],
+        }
+        if items:
+            award["items"] = [
+                {
+                    "id": str(i),
+                    "description": text,
+                    "classification": {"scheme": "CPV", "id": code, "description": text},
+                    "quantity": 1,
+                }
+                for i, (code, text) in enumerate(items, start=1)
+            ]
+        awards.append(award)
         out_contracts.append(
             {
                 "id": c[0],

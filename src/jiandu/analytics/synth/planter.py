@@ -210,6 +210,28 @@ class Planter:
         self.rows["ocds"].append((release(tender, bid_rows, contracts, orgs),))
         return tender_id, contract_id
 
+    def award(
+        self, buyer: Org, supplier: Org, amount: float, published: dt.date,
+        items: list[tuple[str, str]], *, category: str = "goods",
+    ) -> str:  # fmt: skip
+        """A limited procedure without recorded bids: the tender, its contract and its OCDS
+        release, whose award lists `items` (CPV code, description). Returns the tender id."""
+        self.counters["tender"] += 1
+        tender_id = f"ocds-jd0001-T{self.counters['tender']:06d}"
+        deadline = published + dt.timedelta(days=20)
+        award = deadline + dt.timedelta(days=7)
+        title = f"{buyer.name}{published.year}年度{category}项目"
+        tender: Row = (tender_id, buyer.org_id, title, "limited",
+                       codes.money(round(amount * 1.05, -2)), published, deadline, award,
+                       category)  # fmt: skip
+        self.rows["tenders"].append(tender)
+        self.contract(buyer, supplier, amount, award + dt.timedelta(days=5),
+                      tender_id=tender_id, method="limited", category=category)  # fmt: skip
+        contract = self.rows["contracts"][-1]
+        orgs = {supplier.org_id: supplier, buyer.org_id: buyer}
+        self.rows["ocds"].append((release(tender, [], [contract], orgs, items),))
+        return tender_id
+
     def invoice(
         self, buyer: Org, amount: float, at: dt.datetime, seller: str, seller_uscc: str | None,
         category: str, item: str, *, number: str | None = None,

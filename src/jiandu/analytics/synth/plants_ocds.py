@@ -1,6 +1,11 @@
 """Planted cases of the OCDS red flags, as cardinal-rs documents them
 (docs/cli/indicators/R/*.md), each with near-misses. Every case is a fresh tender of a
-fresh unit; the other bids sit in the background's band (2% to 3.5% apart)."""
+fresh unit; the other bids sit in the background's band (2% to 3.5% apart).
+
+R048 compares only suppliers awarded classified items in at least 20 contracting
+processes; the background's awards list no items and no background supplier wins 20
+tenders, so the plant brings the whole compared population: per case one supplier of
+many CPV divisions and four specialists of one to four."""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ import datetime as dt
 
 from .ocds import DEADLINE_TIME
 from .planter import Planter
+from .vocab import CPV_DIVISIONS
 
 D = dt.date
 OPENING = dt.time.fromisoformat(DEADLINE_TIME)
@@ -45,6 +51,19 @@ def r018(pl: Planter, k: int) -> None:
     # near-miss: a single bid in a limited procedure
     (b,) = _bidders(pl, k, 1)
     pl.tender(buyer, [(b, 450_000)], b, _published(k + 2), method="limited")
+
+
+def r024(pl: Planter, k: int) -> None:
+    """Price close to the winning bid: the second-lowest valid bid a fraction of a percent
+    above the winner's, far under the lower fence of the background's 2% to 3.5% gaps."""
+    buyer = pl.centre(k)
+    a, b, c = _bidders(pl, k, 3)
+    second = 701_500 + 500 * (k % 4)
+    tender_id, _ = pl.tender(buyer, [(a, 700_000), (b, second), (c, 721_000)], a, _published(k))
+    pl.hit("R024", "tender", tender_id, f"the second-lowest bid {second:,}.00 vs 700,000.00")
+    # near-miss: a 2% gap, the bottom of the background's band
+    d, e, f = _bidders(pl, k, 3)
+    pl.tender(buyer, [(d, 700_000), (e, 714_000), (f, 730_000)], d, _published(k + 8))
 
 
 def r028(pl: Planter, k: int) -> None:
@@ -112,5 +131,28 @@ def r058(pl: Planter, k: int) -> None:
     pl.hit("R058", "tender", tender_id, "the winning bid is a third below the next")
 
 
-PLANTS = {"R003": r003, "R018": r018, "R028": r028, "R030": r030, "R035": r035,
-          "R036": r036, "R058": r058}  # fmt: skip
+R048_PROCESSES = 20  # cardinal-rs's default minimum_contracting_processes
+
+
+def r048(pl: Planter, k: int) -> None:
+    """Heterogeneous supplier: items of many CPV divisions awarded to one tenderer, beside
+    specialists of one to four divisions with as many awards (the compared population)."""
+    buyer = pl.centre(k)
+    n = len(CPV_DIVISIONS)
+    suppliers = [(pl.owned_company(k)[0], width) for width in (16, 1, 2, 3, 4)]
+    ids: list[str] = []
+    for i in range(R048_PROCESSES):
+        # the year's awards spread evenly over the five suppliers (no B05 concentration)
+        published = D(2021 + i // 5, 1 + 2 * (i % 5), 3 + k % 20)
+        for s, (supplier, width) in enumerate(suppliers):
+            code, text = CPV_DIVISIONS[(7 * k + 5 * s + i % width) % n]
+            tender_id = pl.award(buyer, supplier, 450_000 + 1_000 * s + 500 * (i % 3),
+                                 published, [(code, text)])  # fmt: skip
+            if s == 0:
+                ids.append(tender_id)
+    for tender_id in ids:
+        pl.hit("R048", "tender", tender_id, "its supplier is awarded items of 16 CPV divisions")
+
+
+PLANTS = {"R003": r003, "R018": r018, "R024": r024, "R028": r028, "R030": r030,
+          "R035": r035, "R036": r036, "R048": r048, "R058": r058}  # fmt: skip
