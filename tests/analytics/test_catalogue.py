@@ -100,3 +100,20 @@ def test_a_python_model_gets_the_connection_and_its_parameters(tmp_path: Path) -
     )
     with pytest.raises(CatalogueError, match="needs entrypoint: module:function"):
         parse_spec(folder / "spec.yaml")
+
+
+def test_text_and_phone_normalization_of_the_models() -> None:
+    import ibis
+
+    from jiandu.analytics.catalogue._common import normalize_phone, normalize_text
+
+    values = ["ＡＢＣ　１２３ x", "plain Text", "芙蓉区 ５号", None, "＋８６ １３８０００００"]
+    t = ibis.memtable({"s": values}, schema={"s": "string"})
+    out = t.mutate(n=normalize_text(t.s), p=normalize_phone(t.s)).to_pyarrow().to_pylist()
+    assert [(r["n"], r["p"]) for r in out] == [
+        ("abc123x", "123"),
+        ("plaintext", None),
+        ("芙蓉区5号", "5"),
+        (None, None),
+        ("+86138000000", "86138000000"),  # 11 digits: no country prefix to drop
+    ]

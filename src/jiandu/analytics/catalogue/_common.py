@@ -149,7 +149,9 @@ def normalize_text(value: ir.StringValue) -> ir.StringValue:
     """Full-width ASCII to half-width, whitespace dropped, lower case (for matching)."""
     full = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000"
     half = "".join(chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)) + " "
-    return value.translate(full, half).re_replace(r"\s+", "").lower()
+    # translate() is slow in DuckDB; most values have no full-width character to map.
+    wide = value.re_search(f"[{chr(0xFF01)}-{chr(0xFF5E)}{chr(0x3000)}]")
+    return wide.ifelse(value.translate(full, half), value).re_replace(r"\s+", "").lower()
 
 
 def normalize_phone(value: ir.StringValue) -> ir.StringValue:
