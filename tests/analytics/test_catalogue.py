@@ -115,5 +115,5 @@ def test_text_and_phone_normalization_of_the_models() -> None:
         ("plaintext", None),
         ("芙蓉区5号", "5"),
         (None, None),
-        ("+86138000000", "86138000000"),  # 11 digits: no country prefix to drop
+        ("+8613800000", "8613800000"),  # 10 digits: no country prefix to drop
     ]
