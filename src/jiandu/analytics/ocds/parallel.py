@@ -161,9 +161,7 @@ def run_path(
     return _finish(state)
 
 
-def _rows_chunk(
-    task: tuple[str, int, int, fold.Config, str | None],
-) -> tuple[fold.State, list[tuple[int, str]]]:
+def _rows_chunk(task: tuple[str, int, int, fold.Config, str | None]) -> fold.State:
     from jiandu.analytics import warehouse
 
     database, low, high, config, currency = task
@@ -182,7 +180,7 @@ def _rows_chunk(
                 _line(state, steps, text if text is not None else "")
     finally:
         con.close()
-    return state, []
+    return state
 
 
 def _in_stream_order(con: duckdb.DuckDBPyConnection) -> bool:
@@ -212,9 +210,8 @@ def run_warehouse(
         "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
     ).fetchone()
     database = found[0] if found else None
-    low, high, count = con.execute(
-        "SELECT min(rowid), max(rowid) + 1, count(*) FROM ocds_releases"
-    ).fetchone() or (None, None, 0)
+    bounds = con.execute("SELECT min(rowid), max(rowid) + 1, count(*) FROM ocds_releases")
+    low, high, count = bounds.fetchall()[0]  # an aggregate: always one row
     workers = max(1, min(workers or os.cpu_count() or 1, count // MIN_ROWS_PER_WORKER))
     if not database or workers == 1 or low is None or not _in_stream_order(con):
         return None
@@ -240,6 +237,6 @@ def run_warehouse(
     tasks = [(database, cuts[i], cuts[i + 1], config, state.currency) for i in range(workers)]
     context = multiprocessing.get_context("spawn")
     with context.Pool(len(tasks)) as pool:
-        for part, _warnings in pool.imap(_rows_chunk, tasks):
+        for part in pool.imap(_rows_chunk, tasks):
             _merge(state, part)
     return _finish(state)
