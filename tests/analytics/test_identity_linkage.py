@@ -14,7 +14,7 @@ import pytest
 
 from jiandu.analytics import warehouse as wh
 from jiandu.analytics.identity import linkage as lk
-from jiandu.analytics.identity import resolve, sql
+from jiandu.analytics.identity import person_linkage, resolve, sql
 from jiandu.analytics.identity.idnumber import check_character
 from jiandu.analytics.identity.steps import default_steps
 from jiandu.analytics.registers import ingest
@@ -313,7 +313,7 @@ def test_the_person_step_links_what_the_rules_miss(store: Path) -> None:
     sql.install(con)
     before = _entities(con)
     assert before["p02"] == "p02" and before["p03"] == "p03"  # the rules leave them apart
-    step = lk.ProbabilisticPersonStep()
+    step = person_linkage.ProbabilisticPersonStep()
     result = resolve.resolve(con, [*default_steps(), step])
     found = _entities(con)
     con.close()
@@ -332,7 +332,7 @@ def test_the_person_step_links_what_the_rules_miss(store: Path) -> None:
 def test_the_person_step_never_joins_two_id_numbers(store: Path) -> None:
     con = wh.connect(store)
     sql.install(con)
-    step = lk.ProbabilisticPersonStep()
+    step = person_linkage.ProbabilisticPersonStep()
     result = resolve.resolve(con, [*default_steps(), step])
     found = _entities(con)
     con.close()
@@ -346,7 +346,7 @@ def test_the_person_step_never_joins_two_id_numbers(store: Path) -> None:
 
 def test_a_chain_of_links_never_joins_two_id_numbers() -> None:
     """x (ID 1) - y - z - w (ID 2): the weakest link of the chain is left out."""
-    step = lk.ProbabilisticPersonStep()
+    step = person_linkage.ProbabilisticPersonStep()
     matches = [
         lk.Match("x", "y", 0.99, 7.0),
         lk.Match("y", "z", 0.98, 6.0),

@@ -3,7 +3,7 @@
 A step proposes links between two records of one kind ("person" or "org") with the rule
 that justifies it and the value both share. The resolver joins linked records into
 entities; it does not care where a link came from, so a probabilistic step
-(`linkage.ProbabilisticPersonStep`, returning the pairs above its threshold as links with
+(`person_linkage.ProbabilisticPersonStep`, returning the pairs above its threshold as links with
 rule "probabilistic") is one more entry in the resolver's list of steps, and nothing
 downstream changes.
 """
