@@ -454,6 +454,3 @@ def link(
         matches = one_to_one(matches)
     matches.sort(key=lambda x: (x.left, x.right))
     return Linkage(model, len(lefts), trained.prior, matches)
-
-
-# --- The persons register ----------------------------------------------------------
