@@ -344,6 +344,40 @@ def test_a_missing_required_column_is_named(tmp_path: Path, store: Path, registe
     assert next(r for r in report.registers if r.name == register).status == "rejected"
 
 
+def test_rows_are_numbered_as_in_the_file_when_read_in_parallel(
+    tmp_path: Path, store: Path
+) -> None:
+    """A file of many row groups, read by several threads: each problem keeps its row."""
+    world = write_world(tmp_path / "part", {"persons"})
+    person = GOOD["persons"][0]
+    rows = [
+        {**person, "person_id": f"P{i}", "id_number": "", "name": f" 人{i} "}
+        for i in range(300_000)
+    ]
+    rows[150_000]["birth_date"] = "1949-02-30"
+    rows[299_998]["person_id"] = "P7"
+    rows[299_999]["id_number"] = "110105194912310021"
+    rows[299_999]["name"] = "  "
+    write_csv(world / "persons.csv", rows)
+    report = ingest(world, warehouse=store)
+    assert [(r.row, r.column, r.code, r.value) for r in report.rejections] == [
+        (150_002, "birth_date", "bad_date", "1949-02-30"),
+        (300_001, "name", "required", None),
+        (300_001, "id_number", "id_number", "110105194912310021"),
+        (300_000, "person_id", "duplicate_id", "P7"),
+    ]
+    assert report.rejections[2].params == {"problem": "checksum"}
+    assert report.rejections[3].params == {"first": 9}
+    # Good values are trimmed in the loaded table.
+    rows[150_000]["birth_date"] = person["birth_date"]
+    rows[299_998]["person_id"] = "P299998"
+    rows[299_999]["name"] = "人299999"
+    write_csv(world / "persons.csv", rows)
+    report = ingest(world, warehouse=store)
+    assert report.ok and len(report.warnings) == 1
+    assert query(store, "SELECT name FROM persons WHERE person_id = 'P42'") == [("人42",)]
+
+
 def test_invalid_id_numbers_are_kept_as_given_and_not_matched(world: Path, store: Path) -> None:
     rows = [dict(r) for r in GOOD["persons"]]
     rows[1]["id_number"] = "110105194912310021"  # P2: wrong check character

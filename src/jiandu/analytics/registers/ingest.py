@@ -1,8 +1,8 @@
 """`ingest`: load a register directory into the warehouse.
 
-Per register: read the file into a text table, validate every row (types, required and
-allowed values, ids unique, references known), and only when no row was rejected build
-the typed table beside the live one and swap it in, together with the register's manifest
+Per register: read the file into a typed table beside the live one (the stage), validate
+every row (types, required and allowed values, ids unique, references known), and only
+when no row was rejected swap the stage in, together with the register's manifest
 rows, in one transaction. A rejected or unreadable register leaves the warehouse as it
 was. A file whose hash the manifest already records is not loaded again, so loading the
 same directory twice changes nothing. Identity resolution then runs over the result.
@@ -23,6 +23,7 @@ import hashlib
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -89,6 +90,14 @@ def _manifest(con: duckdb.DuckDBPyConnection, register: str) -> list[tuple[str, 
     ).fetchall()
 
 
+@dataclass
+class _Staged:
+    """A register file read into its stage, with the problems found while reading."""
+
+    scan: sources.Scan
+    problems: list[Rejection]
+
+
 class _Load:
     def __init__(self, con: duckdb.DuckDBPyConnection, report: IngestReport, add: bool) -> None:
         self.con = con
@@ -127,56 +136,71 @@ class _Load:
                 rows = self._count(register.name)
                 self._result(register.name, source.display, rows, digest, "unchanged", started)
                 return
-            outcome = self._read(source, raw)
+            outcome = self._read(register, source, raw)
         else:
             # A file the manifest does not know: hashed while DuckDB reads it.
             with ThreadPoolExecutor(max_workers=1) as pool:
                 hashing = pool.submit(sources.sha256, source)
-                outcome = self._read(source, raw)
+                outcome = self._read(register, source, raw)
                 digest = hashing.result()
-        if isinstance(outcome, Rejection):
-            self._reject(outcome)
-            self._result(register.name, source.display, 0, digest, "failed", started)
-            return
-        problems = outcome
         try:
-            self._validate_and_swap(register, source, raw, digest, problems, started)
+            if isinstance(outcome, Rejection):
+                self._reject(outcome)
+                self._result(register.name, source.display, 0, digest, "failed", started)
+                return
+            self._validate_and_swap(register, source, outcome, raw, digest, started)
         finally:
             self.con.execute(f'DROP TABLE IF EXISTS "{raw}"')
             self.con.execute(f'DROP TABLE IF EXISTS "_stage_{register.name}"')
+            for c in register.columns:
+                if c.type in validate.IDENTIFIERS:
+                    self.con.execute(f"DROP TABLE IF EXISTS {validate.lookup(c)}")
 
-    def _read(self, source: sources.Source, raw: str) -> list[Rejection] | Rejection:
-        """The file read into `raw`: its malformed lines, or why it cannot be read."""
+    def _read(self, register: Register, source: sources.Source, raw: str) -> _Staged | Rejection:
+        """Read the file into the stage (see `validate`): the file's malformed lines and
+        missing columns, or why it cannot be read."""
+        con = self.con
         try:
-            return sources.read_raw(self.con, source, raw)
+            scan = sources.scan(con, source, raw)
         except sources.ReadError as exc:
             return exc.rejection
+        problems = [
+            Rejection(source.display, 1, c, "missing_column")
+            for c in register.required
+            if c not in scan.columns
+        ]
+        try:
+            con.execute(
+                f'CREATE OR REPLACE TABLE "_stage_{register.name}" AS '
+                + validate.stage_select(register, scan.sql, scan.columns)
+            )
+        except (duckdb.InvalidInputException, duckdb.IOException) as exc:
+            return sources.unreadable(source, exc).rejection
+        problems += sources.malformed(con, source)
+        return _Staged(scan, problems)
 
     def _validate_and_swap(
         self,
         register: Register,
         source: sources.Source,
+        staged: _Staged,
         raw: str,
         digest: str,
-        problems: list[Rejection],
         started: float,
     ) -> None:
         con = self.con
-        present = [r[0] for r in con.execute(f'DESCRIBE "{raw}"').fetchall()]
-        missing = [c for c in register.required if c not in present]
-        problems += [Rejection(source.display, 1, c, "missing_column") for c in missing]
-        available = set(present) - set(missing)
+        problems = staged.problems
+        available = set(staged.scan.columns)
         stage = f"_stage_{register.name}"
-        con.execute(
-            f'CREATE OR REPLACE TABLE "{stage}" AS '
-            + validate.stage_select(
-                register,
-                raw,
-                present,
-                source.first_row,
-            )
+        validate.identifiers(con, register, stage, available)
+        problems += validate.problems(
+            con,
+            register,
+            source,
+            stage,
+            lambda: sources.materialize(con, staged.scan, raw),
+            available,
         )
-        problems += validate.problems(con, register, source, stage, raw, available)
         problems += validate.duplicates(con, register, source, stage, available)
         if register.key in available and self.add:
             problems += self._collisions(register, source, stage)
@@ -185,7 +209,7 @@ class _Load:
         )
         for p in problems:
             self._reject(p)
-        rows = self._count(raw)
+        rows = self._count(stage)
         if any(p.severity == ERROR for p in problems):
             self._result(register.name, source.display, rows, digest, "rejected", started)
             return
@@ -217,7 +241,7 @@ class _Load:
     ) -> list[Rejection]:
         key = f'"{register.key}"'
         rows = self.con.execute(
-            f'SELECT _row, {key} FROM "{stage}" WHERE {key} IN '
+            f'SELECT {validate.file_row(source)}, {key} FROM "{stage}" WHERE {key} IN '
             f'(SELECT {key} FROM "{register.name}") ORDER BY 1'
         ).fetchall()
         return [

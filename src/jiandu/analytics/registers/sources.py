@@ -1,8 +1,8 @@
 """Finding the register files of a directory and reading them into a table of text.
 
-Every reader produces the same thing: a temporary table of VARCHAR columns named as in the
-file (trimmed, lower-cased), in file order, so that `rowid` gives the row; the validation
-then types it. CSV and Parquet are read by DuckDB itself; Excel through openpyxl.
+Every reader produces the same thing: a relation of VARCHAR columns named as in the file
+(trimmed, lower-cased), in file order, which the validation types as it writes the stage.
+CSV and Parquet are read by DuckDB itself; Excel through openpyxl.
 """
 
 # SQL here is composed of identifiers of the register schemas and expressions generated
@@ -188,65 +188,100 @@ def _excel_table(source: Source) -> pa.Table:
     return pa.table({n: pa.array(c, type=pa.string()) for n, c in zip(names, columns, strict=True)})
 
 
-def read_raw(con: duckdb.DuckDBPyConnection, source: Source, table: str) -> list[Rejection]:
-    """Read `source` into the temporary table `table` (all VARCHAR); return the malformed
-    lines DuckDB's reader set aside (CSV). Raises ReadError when the file cannot be read."""
+@dataclass(frozen=True)
+class Scan:
+    """A register file as a relation of VARCHAR columns named as in the file (trimmed,
+    lower-cased), in file order: `sql` is a FROM item to be read once, by the statement
+    that builds the stage, so that the stage's `rowid` gives the row."""
+
+    sql: str
+    columns: list[str]
+
+
+_CSV_REJECTS = "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan'"
+
+
+def _reader(source: Source) -> str:
+    path = _lit(str(source.path))
+    if source.kind == "csv":
+        return f"read_csv({path}, header = true, all_varchar = true, {_CSV_REJECTS})"
+    return f"(SELECT COLUMNS(*)::VARCHAR FROM read_parquet({path}))"
+
+
+def scan(con: duckdb.DuckDBPyConnection, source: Source, table: str) -> Scan:
+    """`source` as a relation to select from. CSV and Parquet are read by DuckDB when the
+    relation is selected from; an Excel sheet is loaded into the temporary table `table`
+    first. Raises ReadError when the file cannot be read."""
     if source.path.stat().st_size == 0:
         raise ReadError(Rejection(source.display, None, None, "empty_file"))
     con.execute(f'DROP TABLE IF EXISTS "{table}"')
-    malformed: list[Rejection] = []
     try:
-        if source.kind == "csv":
-            con.execute("DROP TABLE IF EXISTS _rejects")
-            con.execute("DROP TABLE IF EXISTS _rejects_scan")
-            con.execute(
-                f'CREATE TEMP TABLE "{table}" AS SELECT * FROM read_csv($path, header = true, '
-                "all_varchar = true, store_rejects = true, rejects_table = '_rejects', "
-                "rejects_scan = '_rejects_scan')",
-                {"path": str(source.path)},
-            )
-            for line, column, kind, detail in con.execute(
-                "SELECT line, column_name, error_type, error_message FROM _rejects ORDER BY line"
-            ).fetchall():
-                malformed.append(
-                    Rejection(
-                        source.display,
-                        int(line),
-                        column,
-                        "malformed",
-                        {"detail": f"{kind}: {detail}"},
-                    )
-                )
-        elif source.kind == "parquet":
-            con.execute(
-                f'CREATE TEMP TABLE "{table}" AS '
-                "SELECT COLUMNS(*)::VARCHAR FROM read_parquet($path)",
-                {"path": str(source.path)},
-            )
-        else:
+        if source.kind == "excel":
             arrow = _excel_table(source)  # noqa: F841 - read by DuckDB's replacement scan
             con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM arrow')
+            reader = f'"{table}"'
+        else:
+            reader = _reader(source)
+        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
     except duckdb.Error as exc:
-        raise ReadError(
-            Rejection(source.display, None, None, "unreadable", {"detail": _first_line(exc)})
-        ) from None
-    _normalize_names(con, table)
-    return malformed
+        raise unreadable(source, exc) from None
+    if source.kind == "csv":
+        con.execute("DROP TABLE IF EXISTS _rejects")
+        con.execute("DROP TABLE IF EXISTS _rejects_scan")
+    clean = _clean_names(names)
+    if clean == names:
+        return Scan(reader, names)
+    renamed = ", ".join(f'"{_q(n)}" AS "{_q(c)}"' for n, c in zip(names, clean, strict=True))
+    return Scan(f"(SELECT {renamed} FROM {reader})", clean)
+
+
+def unreadable(source: Source, exc: BaseException) -> ReadError:
+    return ReadError(
+        Rejection(source.display, None, None, "unreadable", {"detail": _first_line(exc)})
+    )
+
+
+def malformed(con: duckdb.DuckDBPyConnection, source: Source) -> list[Rejection]:
+    """The lines DuckDB's CSV reader set aside while the scan of `source` was read."""
+    if source.kind != "csv":
+        return []
+    return [
+        Rejection(source.display, int(line), column, "malformed", {"detail": f"{kind}: {detail}"})
+        for line, column, kind, detail in con.execute(
+            "SELECT line, column_name, error_type, error_message FROM _rejects ORDER BY line"
+        ).fetchall()
+    ]
+
+
+def materialize(con: duckdb.DuckDBPyConnection, scan: Scan, table: str) -> str:
+    """The scan's text in the temporary table `table` (read again from the file, in the
+    same order: `rowid` matches the stage's). For reporting values as written."""
+    if scan.sql != f'"{table}"':
+        con.execute(f'CREATE OR REPLACE TEMP TABLE "{table}" AS SELECT * FROM {scan.sql}')
+    return table
 
 
 def _first_line(exc: BaseException) -> str:
     return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else type(exc).__name__
 
 
-def _normalize_names(con: duckdb.DuckDBPyConnection, table: str) -> None:
-    names = [r[0] for r in con.execute(f'DESCRIBE "{table}"').fetchall()]
+def _clean_names(names: list[str]) -> list[str]:
+    """Header names trimmed and lower-cased, unless that makes two the same."""
     taken = set(names)
+    out = []
     for name in names:
         clean = name.strip().lstrip("\ufeff").lower()
         if clean != name and clean not in taken:
-            con.execute(f'ALTER TABLE "{table}" RENAME COLUMN "{_q(name)}" TO "{_q(clean)}"')
             taken.add(clean)
+            out.append(clean)
+        else:
+            out.append(name)
+    return out
 
 
 def _q(identifier: str) -> str:
     return identifier.replace('"', '""')
+
+
+def _lit(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -1,12 +1,14 @@
 """Row-level validation and typing of a register, in SQL.
 
-The text table read from the file becomes, in one pass, the *stage*: the warehouse table
+The file's text becomes, in the one pass that reads it, the *stage*: the warehouse table
 of REGISTERS.md (typed columns in the contract's order, the identity columns, the file's
-other columns) plus helper columns (`_row`, the file's row number; `_p_<column>`, a
-value was given; `_x_<column>`, why an ID number or credit code is invalid). Every check
-is then a cheap test on the stage: one aggregate counts each kind of problem, and only
-the kinds that occur are listed row by row (with the value as written). Once nothing was
-rejected the helpers are dropped and the stage is swapped in.
+other columns) plus a helper column `_p_<column>` (a value was given) for each column
+that is typed. The stage holds the file's rows in order, so its `rowid` gives the row
+number. ID numbers and credit codes are then checked once per distinct value, and the
+valid ones normalized in place. Every check is a cheap test on the stage: one aggregate
+counts each kind of problem, and only the kinds that occur are listed row by row (with
+the value as written, read again from the file only then). Once nothing was rejected the
+helpers are dropped and the stage is swapped in.
 """
 
 # SQL here is composed of identifiers of the register schemas and expressions generated
@@ -15,13 +17,14 @@ rejected the helpers are dropped and the stage is swapped in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
 
 from .report import ERROR, WARNING, Rejection
 from .schema import Column, Register
-from .sources import Source, _q
+from .sources import Source, _lit, _q
 
 LOCAL_ZONE = "Asia/Shanghai"  # "local time assumed" for timestamps written without a zone
 MAX_VALUE = 120  # characters of an offending value kept in the report
@@ -38,16 +41,17 @@ IDENTIFIERS = {"id_number": "jd_idn_problem", "uscc": "jd_uscc_problem"}
 
 
 def _v(name: str) -> str:
-    """The trimmed value of a text column, NULL when empty."""
-    return f"nullif(trim(\"{_q(name)}\"), '')"
+    """The trimmed value of a text column, NULL when empty. Only values that need it are
+    trimmed: the tests are cheaper than trim(), which copies every value."""
+    x = _ident(name)
+    return (
+        f"CASE WHEN {x} LIKE ' %' OR {x} LIKE '% ' OR {x} = '' "
+        f"THEN nullif(trim({x}), '') ELSE {x} END"
+    )
 
 
 def _ident(name: str) -> str:
     return f'"{_q(name)}"'
-
-
-def _lit(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def _list(values: tuple[str, ...]) -> str:
@@ -70,8 +74,8 @@ def timestamp(v: str) -> str:
 
 
 def typed(column: Column, v: str) -> str:
-    """The typed value of text expression `v` (NULL if invalid). Identifier columns use
-    the normalized value `_n_<column>` and its problem `_x_<column>` of the inner query."""
+    """The typed value of text expression `v` (NULL if invalid). An ID number or credit
+    code stays as written here; `identifiers` normalizes the valid ones afterwards."""
     if column.type == "date":
         return f"CASE WHEN length({v}) = 10 AND {_iso_date_shape(v)} THEN TRY_CAST({v} AS DATE) END"
     if column.type == "timestamp":
@@ -83,8 +87,6 @@ def typed(column: Column, v: str) -> str:
             f"CASE WHEN lower({v}) IN ({_list(_TRUE)}) THEN true "
             f"WHEN lower({v}) IN ({_list(_FALSE)}) THEN false END"
         )
-    if column.type in IDENTIFIERS:
-        return f'CASE WHEN "_x_{_q(column.name)}" IS NULL THEN "_n_{_q(column.name)}" ELSE {v} END'
     return v
 
 
@@ -102,54 +104,20 @@ def _present(register: Register, present: set[str] | list[str]) -> list[Column]:
 
 
 def helpers(register: Register, present: set[str] | list[str]) -> list[str]:
-    out = ["_row"]
-    for c in _present(register, present):
-        if c.type in TYPE_CODES:
-            out.append(f"_p_{c.name}")
-        if c.type in IDENTIFIERS:
-            out.append(f"_x_{c.name}")
-    return out
+    return [f"_p_{c.name}" for c in _present(register, present) if c.type in TYPE_CODES]
 
 
-def stage_select(register: Register, raw: str, present: list[str], first_row: int) -> str:
-    """The SELECT of the stage (see the module docstring)."""
+def file_row(source: Source) -> str:
+    """The file's row number of a stage row: the stage holds the file's rows in order."""
+    return f"(rowid + {source.first_row})"
+
+
+def stage_select(register: Register, scan: str, present: list[str]) -> str:
+    """The SELECT of the stage (see the module docstring) from the FROM item `scan`."""
     columns = _present(register, present)
-    ids = [c for c in columns if c.type in IDENTIFIERS]
-    # A record's own ID number or credit code (a column named after its type) is checked
-    # on each row, where it is nearly always distinct. A reference to someone else's (a
-    # beneficiary's, a seller's) recurs, so the rules run once per distinct value, in a
-    # lookup joined back on the value as written. One layer per step, so that each
-    # macro's argument is a column: a macro repeats its argument, and nested expansions
-    # make plans that are slow to build.
-    own = [c for c in ids if c.name == c.type]
-    cleaned = "".join(f', jd_clean("{_q(c.name)}") AS "_c_{_q(c.name)}"' for c in own)
-    normalized = "".join(
-        f', jd_idn("_c_{_q(c.name)}") AS "_n_{_q(c.name)}"'
-        if c.type == "id_number"
-        else f', "_c_{_q(c.name)}" AS "_n_{_q(c.name)}"'
-        for c in own
-    )
-    problems = "".join(
-        f', {IDENTIFIERS[c.type]}("_n_{_q(c.name)}") AS "_x_{_q(c.name)}"' for c in own
-    )
-    referred = [c for c in ids if c.name != c.type]
-    joins = "".join(
-        f' LEFT JOIN {_identifier_lookup(c, raw)} AS "_l_{_q(c.name)}" '
-        f'ON r."{_q(c.name)}" = "_l_{_q(c.name)}"._k'
-        for c in referred
-    )
-    looked_up = "".join(
-        f', "_l_{_q(c.name)}"._n AS "_n_{_q(c.name)}", "_l_{_q(c.name)}"._x AS "_x_{_q(c.name)}"'
-        for c in referred
-    )
     # Each value is trimmed once, at the bottom (the typing expressions use it repeatedly).
     trim = ", ".join(f'{_v(c.name)} AS "{c.name}"' for c in columns)
     replace = f" REPLACE ({trim})" if trim else ""
-    values = f'(SELECT *{replace}, rowid AS _rowid FROM "{raw}")'
-    inner = (
-        f"(SELECT * {problems} FROM (SELECT * {normalized} FROM "
-        f"(SELECT r.* {cleaned} {looked_up} FROM {values} AS r{joins})))"
-    )
     parts: list[str] = []
     for c in register.columns:
         if c.name in present:
@@ -159,25 +127,42 @@ def stage_select(register: Register, raw: str, present: list[str], first_row: in
     parts += [f'NULL::{c.sql_type} AS "{c.name}"' for c in register.derived]
     known = set(register.names) | {c.name for c in register.derived}
     parts += [f'"{_q(name)}"' for name in present if name not in known]
-    parts.append(f"_rowid + {first_row} AS _row")
-    for c in columns:
-        if c.type in TYPE_CODES:
-            parts.append(f'"{c.name}" IS NOT NULL AS "_p_{c.name}"')
-        if c.type in IDENTIFIERS:
-            parts.append(f'"_x_{c.name}"')
-    return f"SELECT {', '.join(parts)} FROM {inner}"
+    parts += [f'"{c.name}" IS NOT NULL AS "_p_{c.name}"' for c in columns if c.type in TYPE_CODES]
+    return f"SELECT {', '.join(parts)} FROM (SELECT *{replace} FROM {scan})"
 
 
-def _identifier_lookup(column: Column, raw: str) -> str:
-    """Each distinct value of an ID-number or credit-code column (`_k`) with its
-    normalized form (`_n`) and why it is invalid (`_x`, NULL when valid)."""
-    name = _q(column.name)
-    normalized = "jd_idn(_c)" if column.type == "id_number" else "_c"
-    return (
-        f"(SELECT _k, _n, {IDENTIFIERS[column.type]}(_n) AS _x FROM "
-        f"(SELECT _k, {normalized} AS _n FROM (SELECT _k, jd_clean(_k) AS _c FROM "
-        f'(SELECT DISTINCT {_v(name)} AS _k FROM "{raw}") WHERE _k IS NOT NULL)))'
-    )
+def lookup(column: Column) -> str:
+    """The temporary table of an identifier column's distinct values (see `identifiers`)."""
+    return f'"_id_{_q(column.name)}"'
+
+
+def identifiers(
+    con: duckdb.DuckDBPyConnection, register: Register, stage: str, present: set[str]
+) -> None:
+    """Check and normalize the ID numbers and credit codes of the stage. The rules run
+    once per distinct value, into a lookup of each value as written (`_k`) with its
+    normalized form (`_n`) and why it is invalid (`_x`, NULL when valid); the stage then
+    takes the normalized form of the valid values that are not written in it already.
+    One layer per step, so that each macro's argument is a column: a macro repeats its
+    argument, and nested expansions make plans that are slow to build."""
+    for c in _present(register, present):
+        if c.type not in IDENTIFIERS:
+            continue
+        name, table = _ident(c.name), lookup(c)
+        normalized = "jd_idn(_c)" if c.type == "id_number" else "_c"
+        con.execute(
+            f"CREATE OR REPLACE TEMP TABLE {table} AS "
+            f"SELECT _k, _n, {IDENTIFIERS[c.type]}(_n) AS _x FROM "
+            f"(SELECT _k, {normalized} AS _n FROM (SELECT _k, jd_clean(_k) AS _c FROM "
+            f'(SELECT DISTINCT {name} AS _k FROM "{stage}" WHERE {name} IS NOT NULL)))'
+        )
+        changed = f"FROM {table} WHERE _x IS NULL AND _n <> _k"
+        found = con.execute(f"SELECT count(*) {changed}").fetchone()
+        if found and found[0]:
+            con.execute(
+                f'UPDATE "{stage}" SET {name} = l._n FROM (SELECT _k, _n {changed}) AS l '
+                f'WHERE "{stage}".{name} = l._k'
+            )
 
 
 def checks(register: Register, present: set[str] | list[str]) -> list[Check]:
@@ -206,8 +191,10 @@ def checks(register: Register, present: set[str] | list[str]) -> list[Check]:
         if c.allowed:
             out.append(Check(c.name, f"{col} NOT IN ({_list(c.allowed)})", "not_allowed"))
         if c.type in IDENTIFIERS:
+            # Invalid values are kept as written, so they are still the lookup's keys.
             code = "id_number" if c.type == "id_number" else "uscc"
-            out.append(Check(c.name, f'"_x_{c.name}" IS NOT NULL', code, WARNING))
+            invalid = f"(SELECT _k FROM {lookup(c)} WHERE _x IS NOT NULL)"
+            out.append(Check(c.name, f"{col} IN {invalid}", code, WARNING))
     return out
 
 
@@ -216,7 +203,8 @@ def _params(check: Check, column: Column) -> str:
     if check.code == "not_allowed":
         return _lit('{"allowed": "' + ", ".join(column.allowed) + '"}')
     if check.code in ("id_number", "uscc"):
-        return f"json_object('problem', \"_x_{column.name}\")::VARCHAR"
+        problem = f'(SELECT _x FROM {lookup(column)} WHERE _k = "{column.name}")'
+        return f"json_object('problem', {problem})::VARCHAR"
     return "'{}'"
 
 
@@ -225,11 +213,12 @@ def problems(
     register: Register,
     source: Source,
     stage: str,
-    raw: str,
+    raw: Callable[[], str],
     present: set[str],
 ) -> list[Rejection]:
     """Every row-level problem: one aggregate over the stage, then the rows of each kind
-    of problem that occurs."""
+    of problem that occurs. `raw()` names a table of the file's text in the stage's
+    order, for the values as written of the ones that could not be typed."""
     import orjson
 
     found = checks(register, present)
@@ -249,12 +238,13 @@ def problems(
             value = f"left(r._raw_value, {MAX_VALUE})"
             join = (
                 f"JOIN (SELECT rowid AS _rawid, {_v(check.column)} AS _raw_value "
-                f'FROM "{raw}") r ON r._rawid = _row - {source.first_row}'
+                f'FROM "{raw()}") r ON r._rawid = s.rowid'
             )
         else:
-            value, join = f'left("{check.column}"::VARCHAR, {MAX_VALUE})', ""
+            value, join = f'left(s."{check.column}"::VARCHAR, {MAX_VALUE})', ""
         rows = con.execute(
-            f'SELECT _row, {value}, {_params(check, column)} FROM "{stage}" {join} '
+            f"SELECT _row, {value}, {_params(check, column)} FROM "
+            f'(SELECT *, rowid, {file_row(source)} AS _row FROM "{stage}") s {join} '
             f"WHERE {check.condition} ORDER BY _row"
         ).fetchall()
         out += [
@@ -293,7 +283,8 @@ def duplicates(
     rows = con.execute(
         f"SELECT _row, {key}, first FROM (SELECT _row, {key}, "
         f"min(_row) OVER (PARTITION BY {key}) AS first "
-        f'FROM "{stage}" WHERE {key} IS NOT NULL) WHERE _row > first ORDER BY _row'
+        f'FROM (SELECT {file_row(source)} AS _row, {key} FROM "{stage}") '
+        f"WHERE {key} IS NOT NULL) WHERE _row > first ORDER BY _row"
     ).fetchall()
     return [
         Rejection(source.display, row, register.key, "duplicate_id", {"first": first}, value)
@@ -325,8 +316,8 @@ def dangling(
                 continue
             guard = f'AND "{c.refers}" = {_lit(when)}' if when is not None else ""
             rows = con.execute(
-                f'SELECT _row, "{c.name}" FROM "{stage}" WHERE "{c.name}" IS NOT NULL {guard} '
-                f'AND "{c.name}" NOT IN ({keys}) ORDER BY _row'
+                f'SELECT {file_row(source)} AS _row, "{c.name}" FROM "{stage}" '
+                f'WHERE "{c.name}" IS NOT NULL {guard} AND "{c.name}" NOT IN ({keys}) ORDER BY _row'
             ).fetchall()
             out += [
                 Rejection(source.display, row, c.name, "dangling", {"target": target}, value)
