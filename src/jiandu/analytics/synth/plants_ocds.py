@@ -9,7 +9,7 @@ many CPV divisions and four specialists of one to four.
 
 R025 and R038 compare every bidder with all the others; the background's bidders sit at
 fixed values (background.Rivals: win ratios 1/2 and 1/3, disqualified shares 0 and 1/3,
-so fences of 1/12 and 5/6). Their plants bring a circle of fresh companies bidding the
+so fences of 1/12 and 5/6). Their plants bring a ring of fresh companies bidding the
 same way, so that the fences keep those values at every scale, even the smallest, where
 the other plants' one-bid companies (win ratio 0 or 1) are as many as the background's."""
 
@@ -139,26 +139,26 @@ def r058(pl: Planter, k: int) -> None:
     pl.hit("R058", "tender", tender_id, "the winning bid is a third below the next")
 
 
-CIRCLE = 48  # companies of a planted circle (even); each wins 2 of its 2 * CIRCLE tenders
+RING = 48  # companies of a planted ring (even); each wins 2 of its 2 * RING tenders
 
 
-def _circle(pl: Planter, k: int, buyer: Org, extra: dict[int, list[tuple[Org, str]]]) -> list[str]:
-    """2 * CIRCLE tenders at `buyer`, won in turn by CIRCLE fresh companies that bid
+def _ring(pl: Planter, k: int, buyer: Org, extra: dict[int, list[tuple[Org, str]]]) -> list[str]:
+    """2 * RING tenders at `buyer`, won in turn by RING fresh companies that bid
     against each other as the background's rivals do: member i of kind c = 1 + i % 2
     submits c valid losing bids per win, and members of kind 1 also one disqualified bid
     per win, so their win ratios are exactly 1/2 or 1/3 and their disqualified shares 1/3
-    or 0. Tender t (won by member t % CIRCLE) has the bids of members t+1 (valid), t+2
+    or 0. Tender t (won by member t % RING) has the bids of members t+1 (valid), t+2
     (valid if of kind 2) and t+3 (disqualified if of kind 1), then `extra[t]`: further
     (company, status) bids, each priced above the one before. Returns the tender ids."""
-    members = [pl.owned_company(k)[0] for _ in range(CIRCLE)]
+    members = [pl.owned_company(k)[0] for _ in range(RING)]
     ids = []
-    for t in range(2 * CIRCLE):
-        i = t % CIRCLE
+    for t in range(2 * RING):
+        i = t % RING
         odd = i % 2 == 1
-        bidders = [(members[i], "valid"), (members[(i + 1) % CIRCLE], "valid")]
+        bidders = [(members[i], "valid"), (members[(i + 1) % RING], "valid")]
         if odd:
-            bidders += [(members[(i + 2) % CIRCLE], "valid"),
-                        (members[(i + 3) % CIRCLE], "disqualified")]  # fmt: skip
+            bidders += [(members[(i + 2) % RING], "valid"),
+                        (members[(i + 3) % RING], "disqualified")]  # fmt: skip
         bidders += extra.get(t, [])
         amount = 520_000 + 1_000 * ((37 * t + 11 * k) % 97)
         bids = [(bidders[0][0], float(amount))]
@@ -176,13 +176,13 @@ def _circle(pl: Planter, k: int, buyer: Org, extra: dict[int, list[tuple[Org, st
 
 def r025(pl: Planter, k: int) -> None:
     """Excessive unsuccessful bids: a top tenderer whose win ratio is a low outlier. A
-    cover bidder loses 30 tenders at one unit (27 of a circle, 3 against its partner) and
+    cover bidder loses 30 tenders at one unit (27 of a ring, 3 against its partner) and
     wins 0, 1 or 2: a ratio of 0, 1/31 or 2/32, under the lower fence of 1/12."""
     buyer = pl.centre(k)
     x, y = _bidders(pl, k, 2)
-    covered = range(0, 81, 3)  # 27 tenders of the circle; its partner bids in 27 others
+    covered = range(0, 81, 3)  # 27 tenders of the ring; its partner bids in 27 others
     extra = {t: [(x, "valid")] for t in covered} | {t + 1: [(y, "valid")] for t in covered}
-    ids = _circle(pl, k, buyer, extra)
+    ids = _ring(pl, k, buyer, extra)
     mine = [ids[t] for t in covered]
     x_wins = k % 3
     # near-miss: the partner wins three tenders against it: a ratio of 3/30 to 3/32,
@@ -200,19 +200,19 @@ def r025(pl: Planter, k: int) -> None:
 
 def r038(pl: Planter, k: int) -> None:
     """Excessive disqualified bids: a tenderer whose disqualified share is a high
-    outlier, 9 of 10, 7 of 8 or 6 of 6 bids in tenders of a circle, over the upper fence
+    outlier, 9 of 10, 7 of 8 or 6 of 6 bids in tenders of a ring, over the upper fence
     of 5/6."""
     buyer = pl.centre(k)
     z, z2 = _bidders(pl, k, 2)
     total, disqualified = ((10, 9), (8, 7), (6, 6))[k % 3]
     extra: dict[int, list[tuple[Org, str]]] = {}
-    mine = range(1, 2 * CIRCLE, 9)[:total]
+    mine = range(1, 2 * RING, 9)[:total]
     for n, t in enumerate(mine):
         extra[t] = [(z, "disqualified" if n < disqualified else "valid")]
     # near-miss: 3 of 4 bids disqualified
-    for n, t in enumerate(range(4, 2 * CIRCLE, 11)[:4]):
+    for n, t in enumerate(range(4, 2 * RING, 11)[:4]):
         extra.setdefault(t, []).append((z2, "disqualified" if n < 3 else "valid"))
-    ids = _circle(pl, k, buyer, extra)
+    ids = _ring(pl, k, buyer, extra)
     note = f"{disqualified} of a tenderer's {total} bids disqualified"
     for t in mine:
         pl.hit("R038", "tender", ids[t], note)
