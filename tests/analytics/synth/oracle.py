@@ -352,10 +352,11 @@ class Oracle:
         # per tenderer: [won, valid bids] (R025), [disqualified, submitted bids] (R038)
         self.won: dict[str, list[int]] = defaultdict(lambda: [0, 0])
         self.disqualified: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        # per buyer (and procuring entity): [disqualified, submitted bids, processes]
-        self.buyers: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+        # per (role, buyer or procuring entity): [disqualified, submitted bids, processes]
+        self.buyers: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
         self.bid_in: dict[str, set[str]] = defaultdict(set)  # tenderer -> tenders
-        self.disqualifying: dict[str, set[str]] = defaultdict(set)  # buyer -> tenders
+        # (role, buyer) -> its tenders with a disqualified bid
+        self.disqualifying: dict[tuple[str, str], set[str]] = defaultdict(set)
         diffs: dict[str, float] = {}
         processes: dict[str, set[str]] = defaultdict(set)
         divisions: dict[str, set[str]] = defaultdict(set)
@@ -432,7 +433,8 @@ class Oracle:
             self.disqualified[t][0] += s == "disqualified"
             self.disqualified[t][1] += 1
         if submitted:
-            buyers = {r["buyer"]["id"], r["tender"]["procuringEntity"]["id"]}
+            buyers = [("buyer", r["buyer"]["id"]),
+                      ("procuringEntity", r["tender"]["procuringEntity"]["id"])]  # fmt: skip
             for b in buyers:
                 row = self.buyers[b]
                 row[0] += sum(s == "disqualified" for _, s in submitted)
@@ -462,13 +464,18 @@ class Oracle:
         return {("R025", "tender", o) for t in flagged for o in self.bid_in[t]}
 
     def _r038(self) -> set[tuple[str, str, str]]:
-        """A tenderer (2 or more bids) or a buyer (2 or more processes) whose share of
-        disqualified bids is at least Q3 + 1.5 IQR: every tender the tenderer bid in, every
-        tender of the buyer with a disqualified bid."""
+        """A tenderer (2 or more bids), a buyer or a procuring entity (2 or more processes),
+        each compared with its own kind, whose share of disqualified bids is at least
+        Q3 + 1.5 IQR: every tender the tenderer bid in, every tender of the buyer with a
+        disqualified bid."""
         hits: set[tuple[str, str, str]] = set()
-        tenderers = {t: d / n for t, (d, n) in self.disqualified.items() if n >= 2}
-        buyers = {b: d / n for b, (d, n, p) in self.buyers.items() if p >= 2}
-        for shares, tenders in ((tenderers, self.bid_in), (buyers, self.disqualifying)):
+        groups: list[tuple[dict, dict]] = [
+            ({t: d / n for t, (d, n) in self.disqualified.items() if n >= 2}, self.bid_in)
+        ]
+        for role in ("buyer", "procuringEntity"):
+            shares = {b: d / n for b, (d, n, p) in self.buyers.items() if b[0] == role and p >= 2}
+            groups.append((shares, self.disqualifying))
+        for shares, tenders in groups:
             q1, _, q3 = statistics.quantiles(shares.values(), n=4, method="inclusive")
             fence = q3 + 1.5 * (q3 - q1) if self.r038_fence is None else self.r038_fence
             if fence > 0:
