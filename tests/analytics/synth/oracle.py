@@ -54,6 +54,8 @@ class Oracle:
     min_capital = 500_000.0
     limit = 5_000.0
     r003_days = 15
+    r025_fence: float | None = None  # None: Q1 - 1.5 IQR of the win ratios
+    r038_fence: float | None = None  # None: Q3 + 1.5 IQR of the disqualified shares
 
     def __init__(self, world: Path) -> None:
         self.w = world
@@ -347,6 +349,14 @@ class Oracle:
     # ---- OCDS red flags, as cardinal-rs's docs/cli/indicators/R/*.md define them --------
     def r_models(self) -> set[tuple[str, str, str]]:
         hits = set()
+        # per tenderer: [won, valid bids] (R025), [disqualified, submitted bids] (R038)
+        self.won: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        self.disqualified: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+        # per (role, buyer or procuring entity): [disqualified, submitted bids, processes]
+        self.buyers: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
+        self.bid_in: dict[str, set[str]] = defaultdict(set)  # tenderer -> tenders
+        # (role, buyer) -> its tenders with a disqualified bid
+        self.disqualifying: dict[tuple[str, str], set[str]] = defaultdict(set)
         diffs: dict[str, float] = {}
         processes: dict[str, set[str]] = defaultdict(set)
         divisions: dict[str, set[str]] = defaultdict(set)
@@ -388,6 +398,7 @@ class Oracle:
                 (winner,) = suppliers
                 if valid[0][1] == winner:
                     diffs[ocid] = (valid[1][0] - valid[0][0]) / valid[0][0]
+            self._collect_fenced(r, bids, awards)
             for a in awards:
                 if len(a["suppliers"]) == 1 and a.get("items"):
                     supplier = a["suppliers"][0]["id"]
@@ -400,6 +411,7 @@ class Oracle:
             low = q1 - 1.5 * (q3 - q1)
             if q1 > 0 and low > 0:
                 hits |= {("R024", "tender", o) for o, d in diffs.items() if d <= low}
+        hits |= self._r025() | self._r038()
         # R048: suppliers of classified items in >= 20 processes; every process of one
         # whose number of CPV divisions reaches Q3 + 1.5 IQR is reported
         varieties = {s: len(divisions[s]) for s, p in processes.items() if len(p) >= 20}
@@ -409,6 +421,67 @@ class Oracle:
             for s, v in varieties.items():
                 if v >= fence:
                     hits |= {("R048", "tender", o) for o in processes[s]}
+        return hits
+
+    def _collect_fenced(self, r: dict, bids: list[tuple], awards: list[dict]) -> None:
+        """What R025 and R038 count of one release. Every bid here has one tenderer, and
+        the statuses are valid or disqualified (both submitted)."""
+        ocid = r["ocid"]
+        submitted = [(t, s) for t, _, s, _ in bids if s in ("valid", "disqualified")]
+        for t, s in submitted:
+            self.bid_in[t].add(ocid)
+            self.disqualified[t][0] += s == "disqualified"
+            self.disqualified[t][1] += 1
+        if submitted:
+            buyers = [("buyer", r["buyer"]["id"]),
+                      ("procuringEntity", r["tender"]["procuringEntity"]["id"])]  # fmt: skip
+            for b in buyers:
+                row = self.buyers[b]
+                row[0] += sum(s == "disqualified" for _, s in submitted)
+                row[1] += len(submitted)
+                row[2] += 1
+                if any(s == "disqualified" for _, s in submitted):
+                    self.disqualifying[b].add(ocid)
+        # R025 excludes processes whose award is not one active award to one supplier
+        if len(awards) != 1 or len(awards[0]["suppliers"]) != 1:
+            return
+        winner = awards[0]["suppliers"][0]["id"]
+        for t in {t for t, s in submitted if s == "valid"}:
+            self.won[t][0] += t == winner
+            self.won[t][1] += 1
+
+    def _r025(self) -> set[tuple[str, str, str]]:
+        """A tenderer with at least the 75th percentile of valid bids whose win ratio is at
+        most Q1 - 1.5 IQR; every tender it bid in is reported."""
+        counts = [n for _, n in self.won.values()]
+        ratios = [w / n for w, n in self.won.values()]
+        top = statistics.quantiles(counts, n=4, method="inclusive")[2]
+        q1, _, q3 = statistics.quantiles(ratios, n=4, method="inclusive")
+        fence = q1 - 1.5 * (q3 - q1) if self.r025_fence is None else self.r025_fence
+        if not (fence > 0 and (q1 > 0 or self.r025_fence is not None)):
+            return set()
+        flagged = [t for t, (w, n) in self.won.items() if n >= top and w / n <= fence]
+        return {("R025", "tender", o) for t in flagged for o in self.bid_in[t]}
+
+    def _r038(self) -> set[tuple[str, str, str]]:
+        """A tenderer (2 or more bids), a buyer or a procuring entity (2 or more processes),
+        each compared with its own kind, whose share of disqualified bids is at least
+        Q3 + 1.5 IQR: every tender the tenderer bid in, every tender of the buyer with a
+        disqualified bid."""
+        hits: set[tuple[str, str, str]] = set()
+        groups: list[tuple[dict, dict]] = [
+            ({t: d / n for t, (d, n) in self.disqualified.items() if n >= 2}, self.bid_in)
+        ]
+        for role in ("buyer", "procuringEntity"):
+            shares = {b: d / n for b, (d, n, p) in self.buyers.items() if b[0] == role and p >= 2}
+            groups.append((shares, self.disqualifying))
+        for shares, tenders in groups:
+            q1, _, q3 = statistics.quantiles(shares.values(), n=4, method="inclusive")
+            fence = q3 + 1.5 * (q3 - q1) if self.r038_fence is None else self.r038_fence
+            if fence > 0:
+                for key, share in shares.items():
+                    if share >= fence:
+                        hits |= {("R038", "tender", o) for o in tenders[key]}
         return hits
 
     # ---- C, as docs/synth.md reads REGISTERS.md -------------------------------------------

@@ -17,8 +17,8 @@ SUBJECT_TYPES = {
     "B03": "contract", "B04": "contract", "B05": "buyer_supplier_year", "B06": "org",
     "T01": "tender", "T02": "buyer_supplier", "E01": "invoice", "E02": "buyer_seller_day",
     "E03": "invoice", "E04": "fuel_transaction", "R003": "tender", "R018": "tender",
-    "R024": "tender", "R028": "tender", "R030": "tender", "R035": "tender", "R036": "tender",
-    "R048": "tender", "R058": "tender",
+    "R024": "tender", "R025": "tender", "R028": "tender", "R030": "tender", "R035": "tender",
+    "R036": "tender", "R038": "tender", "R048": "tender", "R058": "tender",
     "C01": "person", "C02": "community",
 }  # fmt: skip
 
@@ -59,7 +59,8 @@ def test_planted_cases_are_exactly_what_the_definitions_find(
 def test_near_misses_are_real_near_misses(tiny_world: Path) -> None:
     """Loosen a parameter a little and the near-misses planted beside the cases appear:
     they sit just outside the definitions (the grace day, the capital threshold, the
-    limit, a programme that is not means-tested, the submission period), not far away."""
+    limit, a programme that is not means-tested, the submission period, the fences of
+    R025 and R038, 1/12 and 5/6), not far away."""
     base = Oracle(tiny_world)
     planted = truth(tiny_world)
     loose = Oracle(tiny_world)
@@ -68,6 +69,8 @@ def test_near_misses_are_real_near_misses(tiny_world: Path) -> None:
     loose.min_capital = 499_000
     loose.limit = 4_800
     loose.r003_days = 16
+    loose.r025_fence = 0.11  # the cover bidder's partner won 3 of 30 to 32 bids
+    loose.r038_fence = 0.7  # a tenderer with 3 of 4 bids disqualified
     extra = loose.all() - planted
     assert base.all() == planted
-    assert {m for m, _, _ in extra} == {"P01", "P02", "E02", "R003"}
+    assert {m for m, _, _ in extra} == {"P01", "P02", "E02", "R003", "R025", "R038"}

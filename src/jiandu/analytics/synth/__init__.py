@@ -67,12 +67,15 @@ def generate(scale: str, seed: int, out_dir: Path, progress: Progress | None = N
         for plant in PLANTS.values():
             for k in range(world.scale.cases):
                 plant(planter, k)
-        for register, rows in planter.rows.items():
-            if register == "ocds":
-                for (release,) in rows:
-                    out.release(release)  # type: ignore[arg-type]
-            else:
-                out.rows_of(register, rows)
+            # a model's rows are final once its cases are planted: written (each register
+            # in planting order, as if all at the end) and dropped, to bound the memory
+            for register, rows in planter.rows.items():
+                if register == "ocds":
+                    for (release,) in rows:
+                        out.release(release)  # type: ignore[arg-type]
+                else:
+                    out.rows_of(register, rows)
+            planter.rows.clear()
         out.rows_of("truth", sorted(planter.truth))
         step("planted")
     finally:

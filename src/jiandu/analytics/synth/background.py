@@ -10,8 +10,10 @@ their tank and grade."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from math import gcd
+from typing import NamedTuple
 
 from . import codes
 from .ocds import release
@@ -114,7 +116,26 @@ def buyers(world: World) -> list[Org]:
     return [o for o in world.orgs if o.role in ("dept", "group", "subsidiary")]
 
 
-def write_procurement(world: World, out: Output, counters: dict[str, int]) -> None:
+TENDER_MIN = 400_000  # contracts from this amount on went through a tender
+LOOKAHEAD = 3  # tenders whose winners may already bid as losers
+DQ_PER_TENDER = 2  # disqualified bids per tender at the units that disqualify
+DQ_MAX_WINS = 3  # only companies with at most this many wins are ever disqualified
+
+
+class Purchase(NamedTuple):
+    b: int  # buyer index
+    buyer: Org
+    year: int
+    k: int  # index in the buyer's year
+    supplier: int  # company index
+    amount: float
+    day: dt.date
+
+
+def purchases(world: World) -> Iterator[Purchase]:
+    """Every background purchase in order: per buyer and year, one supplier per purchase
+    (a buyer signs at most one contract a year with a supplier), amounts within a factor
+    of two of the year's base amount. A pure function of the world: it can be replayed."""
     n_comp = world.scale.companies
     stride = coprime_stride(n_comp)
     seed = world.seed
@@ -124,37 +145,132 @@ def write_procurement(world: World, out: Output, counters: dict[str, int]) -> No
             n = min(n_comp - 1, int(world.scale.contracts_per_buyer_year * (0.4 + 1.2 * u)))
             base_amount = 10 ** (4.3 + 2.2 * unit(seed, b, year, 72))
             off = mix(seed, b, year, 73)
-            suppliers = [(off + k * stride) % n_comp for k in range(n)]
-            tendered = []
-            for k, j in enumerate(suppliers):
+            for k in range(n):
                 amount = round(base_amount * (1 + unit(seed, b, year, k, 74)), -2)
                 day = dt.date(year, 1, 2) + dt.timedelta(days=int(270 * unit(seed, b, year, k, 75)))
-                if amount >= 400_000:
-                    tendered.append((k, j, amount, day))
-                    continue
-                counters["contract"] += 1
-                supplier = world.company(j)
-                category = _category(supplier)
-                signed = day + dt.timedelta(days=40)
-                out.row(
-                    "contracts",
-                    (f"HT{counters['contract']:08d}", buyer.org_id, supplier.org_id,
-                     codes.money(amount), signed, None, f"{buyer.name}{category}采购",
-                     "direct" if amount < 100_000 else "limited", category),
-                )  # fmt: skip
-            winners = [j for _, j, _, _ in tendered]
-            for i, (k, j, amount, day) in enumerate(tendered):
-                losers = []
-                if len(winners) >= 2:
-                    losers.append(winners[(i + 1) % len(winners)])
-                r = mix(seed, b, year, k, 76)
-                for extra in range(1 + r % 2):
-                    cand = (r >> 8) % n_comp
-                    while cand == j or cand in losers:
-                        cand = (cand + 1) % n_comp
-                    losers.append(cand)
-                    r = mix(r, extra)
-                _tender(world, out, counters, buyer, j, losers, amount, day, year, k)
+                yield Purchase(b, buyer, year, k, (off + k * stride) % n_comp, amount, day)
+
+
+def losses_per_win(seed: int, j: int) -> int:
+    """Valid losing bids company j submits per tender it wins: 1 or 2, half each."""
+    return 1 + (mix(seed, j, 78) & 1)
+
+
+class Rivals:
+    """Who bids against whom in the background's tenders, so that the OCDS indicators
+    comparing organizations over the whole data set (R025, R038) have clean fences.
+
+    R025 (win ratio): every bidder is a winner, and a company of kind c (1 or 2, half
+    each) submits exactly c valid losing bids per tender it wins, so its win ratio is
+    exactly 1/2 or 1/3: the quartiles are 1/3 and 1/2 and the lower fence 1/12. A
+    winner's losing bids go to the tenders around its own (the tokens of the next
+    LOOKAHEAD winners and of earlier ones not yet placed, oldest first, at most two per
+    tender), so rivals are mostly the same buyer's other suppliers of the year.
+
+    R038 (disqualified share): companies of kind 1 with at most DQ_MAX_WINS wins also
+    submit one bid per win that is disqualified, so their share is exactly 1/3 (one in
+    three of their bids); they are about a third of the bidders, so the tenderers'
+    quartiles are 0 and 1/3 and the upper fence 5/6. Those bids all go to a few units
+    with the most tenders, DQ_PER_TENDER in each of their tenders, so more than three
+    quarters of the buyers never disqualify a bid and the buyers' fence stays 0.
+    A disqualified bid is always above every valid one: the winner and the lowest losing
+    bid are never disqualified."""
+
+    def __init__(self, world: World) -> None:
+        self.seed = world.seed
+        wins: dict[int, int] = {}
+        tenders: dict[int, int] = {}
+        for p in purchases(world):
+            if p.amount >= TENDER_MIN:
+                wins[p.supplier] = wins.get(p.supplier, 0) + 1
+                tenders[p.b] = tenders.get(p.b, 0) + 1
+        flagged = sorted(
+            (j for j, w in wins.items() if w <= DQ_MAX_WINS and losses_per_win(self.seed, j) == 1),
+            key=lambda j: mix(self.seed, j, 79),
+        )
+        # one ticket per win, in rounds, so that a company's tickets are far apart
+        self.tickets = deque(j for r in range(DQ_MAX_WINS) for j in flagged if wins[j] > r)
+        self.deferred: list[int] = []
+        need = len(self.tickets)
+        self.dq_buyers: set[int] = set()
+        capacity = 0
+        for b in sorted(tenders, key=lambda b: (-tenders[b], b)):
+            if capacity >= need + need // 10 + 2 * DQ_PER_TENDER:
+                break
+            self.dq_buyers.add(b)
+            capacity += DQ_PER_TENDER * tenders[b]
+        self.ahead = (p.supplier for p in purchases(world) if p.amount >= TENDER_MIN)
+        self.pulled = 0
+        self.pending: list[int] = []  # one entry per valid losing bid owed, oldest first
+        self.first: list[int] = []  # the first winners, for the very last tenders
+
+    def _pull(self) -> bool:
+        j = next(self.ahead, None)
+        if j is None:
+            return False
+        self.pulled += 1
+        if len(self.first) < 8:
+            self.first.append(j)
+        self.pending += [j] * losses_per_win(self.seed, j)
+        return True
+
+    def losers(self, i: int, winner: int) -> list[int]:
+        """The valid losing bidders of background tender i (0-based), won by `winner`."""
+        while self.pulled <= i + LOOKAHEAD and self._pull():
+            pass
+        chosen: list[int] = []
+        while True:
+            taken = []
+            for n, j in enumerate(self.pending):
+                if j != winner and j not in chosen:
+                    chosen.append(j)
+                    taken.append(n)
+                    if len(chosen) == 2:
+                        break
+            for n in reversed(taken):
+                del self.pending[n]
+            if chosen or not self._pull():
+                break
+        if not chosen:  # the very end: a first winner bids once more
+            chosen.append(next(j for j in self.first if j != winner))
+        return chosen
+
+    def disqualified(self, b: int, taken: list[int]) -> list[int]:
+        """The disqualified bidders of a tender of buyer b whose other bidders are `taken`."""
+        if b not in self.dq_buyers:
+            return []
+        out: list[int] = []
+        keep: list[int] = []
+        for j in self.deferred:
+            fits = len(out) < DQ_PER_TENDER and j not in taken and j not in out
+            (out if fits else keep).append(j)
+        self.deferred = keep
+        while len(out) < DQ_PER_TENDER and self.tickets:
+            j = self.tickets.popleft()
+            (out if j not in taken and j not in out else self.deferred).append(j)
+        return out
+
+
+def write_procurement(world: World, out: Output, counters: dict[str, int]) -> None:
+    rivals = Rivals(world)
+    tendered = 0
+    for p in purchases(world):
+        if p.amount >= TENDER_MIN:
+            losers = rivals.losers(tendered, p.supplier)
+            disqualified = rivals.disqualified(p.b, [p.supplier, *losers])
+            tendered += 1
+            _tender(world, out, counters, p, losers, disqualified)
+            continue
+        counters["contract"] += 1
+        supplier = world.company(p.supplier)
+        category = _category(supplier)
+        signed = p.day + dt.timedelta(days=40)
+        out.row(
+            "contracts",
+            (f"HT{counters['contract']:08d}", p.buyer.org_id, supplier.org_id,
+             codes.money(p.amount), signed, None, f"{p.buyer.name}{category}采购",
+             "direct" if p.amount < 100_000 else "limited", category),
+        )  # fmt: skip
 
 
 def _category(org: Org) -> str:
@@ -165,41 +281,44 @@ def _category(org: Org) -> str:
 
 
 def _tender(
-    world: World, out: Output, counters: dict[str, int], buyer: Org, winner: int,
-    losers: list[int], amount: float, published: dt.date, year: int, k: int,
+    world: World, out: Output, counters: dict[str, int], p: Purchase, losers: list[int],
+    disqualified: list[int],
 ) -> None:  # fmt: skip
     seed = world.seed
+    buyer, amount, published = p.buyer, p.amount, p.day
     counters["tender"] += 1
     tender_id = f"ocds-jd0001-T{counters['tender']:06d}"
     h = mix(seed, counters["tender"], 77)
     deadline = published + dt.timedelta(days=21 + h % 15)
     award = deadline + dt.timedelta(days=5 + (h >> 8) % 8)
     signed = award + dt.timedelta(days=3 + (h >> 16) % 6)
-    supplier = world.company(winner)
+    supplier = world.company(p.supplier)
     category = _category(supplier)
     estimate = round(amount * (1.05 + 0.1 * unit(seed, h)), -2)
-    title = f"{buyer.name}{year}年度{category}项目{k + 1}"
+    title = f"{buyer.name}{p.year}年度{category}项目{p.k + 1}"
     method = "open" if h % 4 else "selective"
     tender = (tender_id, buyer.org_id, title, method, codes.money(estimate), published,
               deadline, award, category)  # fmt: skip
     out.row("tenders", tender)
     bids = []
-    for i, j in enumerate([winner, *losers]):
-        # losers in disjoint bands (no equal prices), the first 2% to 3.5% above the winner
+    bidders = [p.supplier, *losers, *disqualified]
+    for i, j in enumerate(bidders):
+        # losers in disjoint bands (no equal prices), the first 2% to 3.5% above the winner;
+        # the disqualified ones above every valid bid
         band = 1.02 + 0.02 * (i - 1) + 0.015 * unit(seed, h, i)
         price = amount if i == 0 else round(amount * band, -2)
         at = dt.datetime.combine(
             deadline - dt.timedelta(days=1 + (h >> (i + 3)) % 5), dt.time(9 + i, 15 * (i % 4))
         )
-        bids.append(
-            (tender_id, world.company(j).org_id, codes.money(price), "valid", at.isoformat())
-        )
+        status = "disqualified" if i > len(losers) else "valid"
+        org_id = world.company(j).org_id
+        bids.append((tender_id, org_id, codes.money(price), status, at.isoformat()))
     out.rows_of("bids", bids)
     counters["contract"] += 1
     contract = (f"HT{counters['contract']:08d}", buyer.org_id, supplier.org_id, codes.money(amount),
                 signed, tender_id, title, method, category)  # fmt: skip
     out.row("contracts", contract)
-    orgs = {world.company(j).org_id: world.company(j) for j in [winner, *losers]}
+    orgs = {world.company(j).org_id: world.company(j) for j in bidders}
     orgs[buyer.org_id] = buyer
     out.release(release(tender, bids, [contract], orgs))
 

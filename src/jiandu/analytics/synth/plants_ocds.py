@@ -5,15 +5,23 @@ fresh unit; the other bids sit in the background's band (2% to 3.5% apart).
 R048 compares only suppliers awarded classified items in at least 20 contracting
 processes; the background's awards list no items and no background supplier wins 20
 tenders, so the plant brings the whole compared population: per case one supplier of
-many CPV divisions and four specialists of one to four."""
+many CPV divisions and four specialists of one to four.
+
+R025 and R038 compare every bidder with all the others; the background's bidders sit at
+fixed values (background.Rivals: win ratios 1/2 and 1/3, disqualified shares 0 and 1/3,
+so fences of 1/12 and 5/6). Their plants bring a ring of fresh companies bidding the
+same way, so that the fences keep those values at every scale, even the smallest, where
+the other plants' one-bid companies (win ratio 0 or 1) are as many as the background's."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from .ocds import DEADLINE_TIME
+from .people import unit
 from .planter import Planter
 from .vocab import CPV_DIVISIONS
+from .world import Org
 
 D = dt.date
 OPENING = dt.time.fromisoformat(DEADLINE_TIME)
@@ -131,6 +139,85 @@ def r058(pl: Planter, k: int) -> None:
     pl.hit("R058", "tender", tender_id, "the winning bid is a third below the next")
 
 
+RING = 48  # companies of a planted ring (even); each wins 2 of its 2 * RING tenders
+
+
+def _ring(pl: Planter, k: int, buyer: Org, extra: dict[int, list[tuple[Org, str]]]) -> list[str]:
+    """2 * RING tenders at `buyer`, won in turn by RING fresh companies that bid
+    against each other as the background's rivals do: member i of kind c = 1 + i % 2
+    submits c valid losing bids per win, and members of kind 1 also one disqualified bid
+    per win, so their win ratios are exactly 1/2 or 1/3 and their disqualified shares 1/3
+    or 0. Tender t (won by member t % RING) has the bids of members t+1 (valid), t+2
+    (valid if of kind 2) and t+3 (disqualified if of kind 1), then `extra[t]`: further
+    (company, status) bids, each priced above the one before. Returns the tender ids."""
+    members = [pl.owned_company(k)[0] for _ in range(RING)]
+    ids = []
+    for t in range(2 * RING):
+        i = t % RING
+        odd = i % 2 == 1
+        bidders = [(members[i], "valid"), (members[(i + 1) % RING], "valid")]
+        if odd:
+            bidders += [(members[(i + 2) % RING], "valid"),
+                        (members[(i + 3) % RING], "disqualified")]  # fmt: skip
+        bidders += extra.get(t, [])
+        amount = 520_000 + 1_000 * ((37 * t + 11 * k) % 97)
+        bids = [(bidders[0][0], float(amount))]
+        for n in range(1, len(bidders)):
+            # the background's disjoint bands: the second-lowest 2% to 3.5% above the winner
+            band = 1.02 + 0.02 * (n - 1) + 0.015 * unit(pl.world.seed, k, t, n, 111)
+            bids.append((bidders[n][0], round(amount * band, -2)))
+        year, r = divmod(t, 24)
+        published = D(2021 + year, 1 + r * 10 // 24, 3 + 9 * (r % 3) + k % 5)
+        tender_id, _ = pl.tender(buyer, bids, members[i], published,
+                                 statuses=[s for _, s in bidders])  # fmt: skip
+        ids.append(tender_id)
+    return ids
+
+
+def r025(pl: Planter, k: int) -> None:
+    """Excessive unsuccessful bids: a top tenderer whose win ratio is a low outlier. A
+    cover bidder loses 30 tenders at one unit (27 of a ring, 3 against its partner) and
+    wins 0, 1 or 2: a ratio of 0, 1/31 or 2/32, under the lower fence of 1/12."""
+    buyer = pl.centre(k)
+    x, y = _bidders(pl, k, 2)
+    covered = range(0, 81, 3)  # 27 tenders of the ring; its partner bids in 27 others
+    extra = {t: [(x, "valid")] for t in covered} | {t + 1: [(y, "valid")] for t in covered}
+    ids = _ring(pl, k, buyer, extra)
+    mine = [ids[t] for t in covered]
+    x_wins = k % 3
+    # near-miss: the partner wins three tenders against it: a ratio of 3/30 to 3/32,
+    # above the fence
+    for n in range(3 + x_wins):
+        winner, loser = (y, x) if n < 3 else (x, y)
+        amount = 610_000 + 10_000 * n
+        tender_id, _ = pl.tender(buyer, [(winner, amount), (loser, round(amount * 1.027, -2))],
+                                 winner, D(2021 + n % 4, 11 - n // 4, 6 + k % 5))  # fmt: skip
+        mine.append(tender_id)
+    bids = len(mine)
+    for tender_id in mine:
+        pl.hit("R025", "tender", tender_id, f"a tenderer won {x_wins} of its {bids} valid bids")
+
+
+def r038(pl: Planter, k: int) -> None:
+    """Excessive disqualified bids: a tenderer whose disqualified share is a high
+    outlier, 9 of 10, 7 of 8 or 6 of 6 bids in tenders of a ring, over the upper fence
+    of 5/6."""
+    buyer = pl.centre(k)
+    z, z2 = _bidders(pl, k, 2)
+    total, disqualified = ((10, 9), (8, 7), (6, 6))[k % 3]
+    extra: dict[int, list[tuple[Org, str]]] = {}
+    mine = range(1, 2 * RING, 9)[:total]
+    for n, t in enumerate(mine):
+        extra[t] = [(z, "disqualified" if n < disqualified else "valid")]
+    # near-miss: 3 of 4 bids disqualified
+    for n, t in enumerate(range(4, 2 * RING, 11)[:4]):
+        extra.setdefault(t, []).append((z2, "disqualified" if n < 3 else "valid"))
+    ids = _ring(pl, k, buyer, extra)
+    note = f"{disqualified} of a tenderer's {total} bids disqualified"
+    for t in mine:
+        pl.hit("R038", "tender", ids[t], note)
+
+
 R048_PROCESSES = 20  # cardinal-rs's default minimum_contracting_processes
 
 
@@ -154,5 +241,6 @@ def r048(pl: Planter, k: int) -> None:
         pl.hit("R048", "tender", tender_id, "its supplier is awarded items of 16 CPV divisions")
 
 
-PLANTS = {"R003": r003, "R018": r018, "R024": r024, "R028": r028, "R030": r030,
-          "R035": r035, "R036": r036, "R048": r048, "R058": r058}  # fmt: skip
+PLANTS = {"R003": r003, "R018": r018, "R024": r024, "R025": r025, "R028": r028,
+          "R030": r030, "R035": r035, "R036": r036, "R038": r038, "R048": r048,
+          "R058": r058}  # fmt: skip
