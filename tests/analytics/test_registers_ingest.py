@@ -418,6 +418,31 @@ def test_malformed_csv_lines_are_reported(world: Path, store: Path) -> None:
     assert statuses["fuel_transactions"] == "loaded"
 
 
+def test_a_gbk_file_is_read_as_gb18030(tmp_path: Path, store: Path) -> None:
+    """What Excel on a Chinese Windows saves as CSV: loaded, with a warning, and the
+    converted copy removed."""
+    world = write_world(tmp_path / "part", {"persons"})
+    text = (world / "persons.csv").read_text(encoding="utf-8")
+    (world / "persons.csv").write_bytes(text.replace(",110105", ",  110105 ").encode("gbk"))
+    report = ingest(world, warehouse=store)
+    assert report.ok, report.to_dict()
+    assert [(w.file, w.row, w.code) for w in report.warnings] == [("persons.csv", None, "gb18030")]
+    names = query(store, "SELECT name, region_code FROM persons ORDER BY person_id")
+    assert [n for n, _r in names] == [r["name"] for r in GOOD["persons"]]
+    assert [r for _n, r in names] == [r.get("region_code") or None for r in GOOD["persons"]]
+    assert list(Path(f"{store}.tmp").glob("*.csv")) == []
+
+
+def test_bad_bytes_in_a_utf8_file_are_reported_by_line(tmp_path: Path, store: Path) -> None:
+    world = write_world(tmp_path / "part", {"persons"})
+    lines = (world / "persons.csv").read_bytes().splitlines(keepends=True)
+    lines[2] = lines[2].replace("張".encode(), b"\xd5\x8f\xff")
+    (world / "persons.csv").write_bytes(b"".join(lines))
+    report = ingest(world, warehouse=store)
+    assert [(e.row, e.code) for e in report.errors] == [(3, "bad_encoding")]
+    assert query(store, "SELECT count(*) FROM persons") == [(0,)]
+
+
 def test_empty_and_unreadable_files(world: Path, store: Path) -> None:
     (world / "payroll.csv").write_bytes(b"")
     (world / "invoices.csv").write_bytes(b"\xff\xfe\x00garbage\xc3\x28\n\x00\x01")

@@ -13,6 +13,8 @@ REASONS: dict[str, Any] = {
     "no_sheet": _("the workbook has no sheet named %(register)s"),
     "two_files": _("the register comes in more than one file: %(files)s"),
     "malformed": _("malformed line: %(detail)s"),
+    "bad_encoding": _("the line is not UTF-8 text (and the file is not GB18030 either)"),
+    "gb18030": _("the file is not UTF-8: read as GB18030 (GBK)"),
     "missing_column": _("the required column is missing"),
     "required": _("a value is required"),
     "bad_date": _("not a date (YYYY-MM-DD)"),

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import duckdb
@@ -33,7 +34,7 @@ from jiandu.analytics import warehouse as wh
 from jiandu.analytics.identity import sql as identity_sql
 
 from . import ocds, sources, validate
-from .report import ERROR, IngestReport, RegisterResult, Rejection
+from .report import ERROR, WARNING, IngestReport, RegisterResult, Rejection
 from .schema import ORDER, REGISTERS, Register
 
 Progress = Callable[[str, int, int], None]  # (what is being done, steps done, steps in all)
@@ -96,6 +97,7 @@ class _Staged:
 
     scan: sources.Scan
     problems: list[Rejection]
+    copy: Path | None = None  # a UTF-8 copy of the file read in its place, removed after
 
 
 class _Load:
@@ -150,6 +152,8 @@ class _Load:
                 return
             self._validate_and_swap(register, source, outcome, raw, digest, started)
         finally:
+            if isinstance(outcome, _Staged) and outcome.copy:
+                outcome.copy.unlink(missing_ok=True)
             self.con.execute(f'DROP TABLE IF EXISTS "{raw}"')
             self.con.execute(f'DROP TABLE IF EXISTS "_stage_{register.name}"')
             for c in register.columns:
@@ -177,7 +181,22 @@ class _Load:
         except (duckdb.InvalidInputException, duckdb.IOException) as exc:
             return sources.unreadable(source, exc).rejection
         problems += sources.malformed(con, source)
+        if source.read_from is None and any(p.code == "bad_encoding" for p in problems):
+            # Not UTF-8: maybe GB18030 (GBK), read then from a UTF-8 copy.
+            copy = sources.transcode(source, self._scratch())
+            if copy is not None:
+                staged = self._read(register, replace(source, read_from=copy), raw)
+                if isinstance(staged, Rejection):
+                    copy.unlink()
+                    return staged
+                note = Rejection(source.display, None, None, "gb18030", severity=WARNING)
+                return _Staged(staged.scan, [note, *staged.problems], copy)
         return _Staged(scan, problems)
+
+    def _scratch(self) -> Path:
+        """Where a converted copy of a file goes: the warehouse's own spill directory."""
+        row = self.con.execute("SELECT current_setting('temp_directory')").fetchone()
+        return Path(row[0]) if row and row[0] else Path(tempfile.gettempdir())
 
     def _validate_and_swap(
         self,

@@ -13,6 +13,8 @@ REASONS: dict[str, str] = {
     "no_sheet": "the workbook has no sheet named {register}",
     "two_files": "the register comes in more than one file: {files}",
     "malformed": "malformed line: {detail}",
+    "bad_encoding": "the line is not UTF-8 text (and the file is not GB18030 either)",
+    "gb18030": "the file is not UTF-8: read as GB18030 (GBK)",
     "missing_column": "the required column is missing",
     "required": "a value is required",
     "bad_date": "not a date (YYYY-MM-DD)",

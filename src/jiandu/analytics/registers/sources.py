@@ -11,8 +11,11 @@ CSV and Parquet are read by DuckDB itself; Excel through openpyxl.
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
+import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,6 +38,7 @@ class Source:
     kind: str  # csv | parquet | excel
     sheet: str | None = None  # a workbook not named after the register: this sheet
     root: Path | None = None
+    read_from: Path | None = None  # a UTF-8 copy of a file in another encoding
 
     @property
     def display(self) -> str:
@@ -202,7 +206,7 @@ _CSV_REJECTS = "store_rejects = true, rejects_table = '_rejects', rejects_scan =
 
 
 def _reader(source: Source) -> str:
-    path = _lit(str(source.path))
+    path = _lit(str(source.read_from or source.path))
     if source.kind == "csv":
         return f"read_csv({path}, header = true, all_varchar = true, {_CSV_REJECTS})"
     return f"(SELECT COLUMNS(*)::VARCHAR FROM read_parquet({path}))"
@@ -242,15 +246,65 @@ def unreadable(source: Source, exc: BaseException) -> ReadError:
 
 
 def malformed(con: duckdb.DuckDBPyConnection, source: Source) -> list[Rejection]:
-    """The lines DuckDB's CSV reader set aside while the scan of `source` was read."""
+    """The lines DuckDB's CSV reader set aside while the scan of `source` was read: lines
+    that are not UTF-8 text, and lines that do not parse."""
     if source.kind != "csv":
         return []
-    return [
-        Rejection(source.display, int(line), column, "malformed", {"detail": f"{kind}: {detail}"})
-        for line, column, kind, detail in con.execute(
-            "SELECT line, column_name, error_type, error_message FROM _rejects ORDER BY line"
-        ).fetchall()
-    ]
+    out = []
+    for line, column, kind, detail in con.execute(
+        "SELECT line, column_name, error_type, error_message FROM _rejects ORDER BY line"
+    ).fetchall():
+        if kind == _INVALID_ENCODING:
+            out.append(Rejection(source.display, int(line), column, "bad_encoding"))
+        else:
+            out.append(
+                Rejection(
+                    source.display, int(line), column, "malformed", {"detail": f"{kind}: {detail}"}
+                )
+            )
+    return out
+
+
+_INVALID_ENCODING = "INVALID ENCODING"  # DuckDB's error type of a line that is not UTF-8
+FALLBACK_ENCODING = "gb18030"  # GBK's superset: what Excel on Chinese Windows saves CSV in
+
+
+def transcode(source: Source, directory: Path) -> Path | None:
+    """A UTF-8 copy, in `directory`, of a CSV file that is GB18030 (GBK) text, or None.
+    None as well when most of the file's lines that are not ASCII are UTF-8: that is a
+    UTF-8 file with some bad bytes, which GB18030 would decode without error into
+    garbage."""
+    directory.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f"{source.register}-", suffix=".csv", dir=directory)
+    target = Path(name)
+    decoder = codecs.getincrementaldecoder(FALLBACK_ENCODING)()
+    utf8 = other = 0
+    try:
+        with source.path.open("rb") as f, os.fdopen(handle, "wb") as out:
+            tail = b""
+            for block in iter(lambda: f.read(1 << 20), b""):
+                out.write(decoder.decode(block).encode())
+                *lines, tail = (tail + block).split(b"\n")
+                for line in lines:
+                    if not line.isascii():
+                        utf8, other = (utf8 + 1, other) if _utf8(line) else (utf8, other + 1)
+            out.write(decoder.decode(b"", final=True).encode())
+            if not tail.isascii():
+                utf8, other = (utf8 + 1, other) if _utf8(tail) else (utf8, other + 1)
+    except UnicodeDecodeError:
+        other = -1
+    if other <= utf8:
+        target.unlink()
+        return None
+    return target
+
+
+def _utf8(line: bytes) -> bool:
+    try:
+        line.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def materialize(con: duckdb.DuckDBPyConnection, scan: Scan, table: str) -> str:
