@@ -10,7 +10,9 @@ from typing import Any
 
 import duckdb
 import numpy as np
+import orjson
 import pytest
+from click.testing import CliRunner
 
 from jiandu.analytics import warehouse as wh
 from jiandu.analytics.identity import linkage as lk
@@ -18,6 +20,7 @@ from jiandu.analytics.identity import person_linkage, resolve, sql
 from jiandu.analytics.identity.idnumber import check_character
 from jiandu.analytics.identity.steps import default_steps
 from jiandu.analytics.registers import ingest
+from jiandu.cli import main
 from tests.analytics.registers_world import write_csv
 
 COLUMNS = ("id", "given", "surname", "dob", "postcode", "street")
@@ -367,3 +370,48 @@ def test_febrl4_f1_is_at_least_099() -> None:
     result = link_febrl4()
     assert result["records"] == [5000, 5000] and result["true_matches"] == 5000
     assert result["f1"] >= 0.99, result
+
+
+def test_the_warehouse_keeps_the_choice_of_steps(store: Path, tmp_path: Path) -> None:
+    """`jiandu identity resolve --probabilistic` is kept: a later load resolves with the
+    person step too, until `--deterministic`."""
+
+    def cli(*args: str) -> str:
+        result = CliRunner().invoke(main, ["identity", "resolve", *args, "--warehouse", str(store)])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    def entities() -> dict[str, str]:
+        con = wh.connect(store, read_only=True)
+        try:
+            return _entities(con)
+        finally:
+            con.close()
+
+    report = tmp_path / "identity.json"
+    out = cli("--probabilistic", "--threshold", "0.9", "--report", str(report))
+    assert "probabilistic person linkage (threshold 0.9)" in out
+    assert "person:probabilistic" in out
+    assert entities()["p02"] == "p01"
+    groups = orjson.loads(report.read_bytes())["groups"]
+    assert any(w["rule"] == "probabilistic" for g in groups for w in g["why"])
+    # A load that changes the persons resolves again, with the step it was told to keep.
+    world = tmp_path / "world"
+    write_csv(world / "persons.csv", [*PERSONS, {"person_id": "p08", "name": "赵六"}])
+    assert ingest(world, warehouse=store).ok
+    assert entities()["p02"] == "p01"
+    assert "deterministic rules\n" in cli("--deterministic")
+    assert entities()["p02"] == "p02"
+    assert "deterministic rules\n" in cli()  # without a choice, the kept one stands
+
+
+def test_identity_resolve_refuses_a_threshold_alone(store: Path) -> None:
+    result = CliRunner().invoke(
+        main, ["identity", "resolve", "--threshold", "0.9", "--warehouse", str(store)]
+    )
+    assert result.exit_code == 2 and "--threshold goes with --probabilistic" in result.output
+    result = CliRunner().invoke(
+        main,
+        ["identity", "resolve", "--probabilistic", "--threshold", "1.5", "--warehouse", str(store)],
+    )
+    assert result.exit_code == 2

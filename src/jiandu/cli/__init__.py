@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from . import audit, calendar, clues, ftm, ingest, models, ocds, server, synth, users
+from . import audit, calendar, clues, ftm, identity, ingest, models, ocds, server, synth, users
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,6 +23,7 @@ main.add_command(audit.audit)
 main.add_command(calendar.calendar_group)
 main.add_command(models.models_group)
 main.add_command(ingest.ingest)
+main.add_command(identity.identity_group)
 main.add_command(ftm.ftm_group)
 main.add_command(synth.synth)
 main.add_command(ocds.ocds_group)

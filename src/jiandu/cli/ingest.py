@@ -64,6 +64,8 @@ def _show(console: object, report: object, report_file: Path | None) -> None:
 
     from jiandu.analytics.registers import IngestReport
 
+    from .identity import summary
+
     assert isinstance(console, Console) and isinstance(report, IngestReport)
     table = Table(title=f"Registers of {report.directory}")
     for name in ("register", "file", "rows", "status", "errors", "warnings", "seconds"):
@@ -102,12 +104,6 @@ def _show(console: object, report: object, report_file: Path | None) -> None:
         if len(problems) > SHOWN:
             where = f" (all in {report_file})" if report_file else " (use --report FILE for all)"
             console.print(f"... and {len(problems) - SHOWN:,} more{where}")
-    ident = report.identity
-    if ident:
-        console.print(
-            f"identity: {ident.get('person_records', 0):,} person records -> "
-            f"{ident.get('person_entities', 0):,} people; {ident.get('org_records', 0):,} "
-            f"organization records -> {ident.get('org_entities', 0):,} organizations; "
-            f"{ident.get('ambiguous_total', 0):,} ambiguous records left apart"
-        )
+    if report.identity:
+        console.print(summary(report.identity))
     console.print("[green]ok[/]" if report.ok else "[red]some registers were not loaded[/]")

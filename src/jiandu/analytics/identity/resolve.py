@@ -1,6 +1,8 @@
 """Resolution of person and organization records into entities.
 
-The steps of `steps.default_steps()` (or any others given) propose links; linked records
+The steps the warehouse is configured with (`configured_steps`: the deterministic
+`steps.default_steps()`, then the probabilistic person step when `configure` enabled it),
+or any others given, propose links; linked records
 form one entity whose id is the smallest record id of the group (so a model reporting an
 entity reports a real record). The result is written into the warehouse columns of the
 layout contract, `persons.entity_id`, `organizations.entity_id`,
@@ -84,12 +86,48 @@ class Resolution:
         }
 
 
+SETTINGS = "_identity_settings"
+
+
+def configure(con: duckdb.DuckDBPyConnection, probabilistic: float | None) -> None:
+    """Keep in the warehouse whether its resolutions add the probabilistic person step,
+    and at which threshold (None: the deterministic steps alone). Every later resolution,
+    a load's included, follows it."""
+    if probabilistic is not None and not 0 < probabilistic < 1:
+        raise ValueError(f"the threshold {probabilistic} is not a probability between 0 and 1")
+    con.execute(f"CREATE OR REPLACE TABLE {SETTINGS} (probabilistic_threshold DOUBLE)")
+    con.execute(f"INSERT INTO {SETTINGS} VALUES (?)", [probabilistic])
+
+
+def probabilistic_threshold(con: duckdb.DuckDBPyConnection) -> float | None:
+    """The threshold `configure` set, or None when resolution is deterministic only."""
+    exists = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? "
+        "AND database_name = current_database()",
+        [SETTINGS],
+    ).fetchone()
+    if not exists or not exists[0]:
+        return None
+    row = con.execute(f"SELECT probabilistic_threshold FROM {SETTINGS}").fetchone()
+    return float(row[0]) if row and row[0] is not None else None
+
+
+def configured_steps(con: duckdb.DuckDBPyConnection) -> list[Step]:
+    threshold = probabilistic_threshold(con)
+    if threshold is None:
+        return default_steps()
+    from .person_linkage import ProbabilisticPersonStep
+
+    return [*default_steps(), ProbabilisticPersonStep(threshold=threshold)]
+
+
 def resolve(con: duckdb.DuckDBPyConnection, steps: Sequence[Step] | None = None) -> Resolution:
-    """Run the steps, join their links into entities and write them (one transaction)."""
+    """Run the steps (by default the configured ones), join their links into entities and
+    write them (one transaction)."""
     result = Resolution()
     finds = {"person": _UnionFind(), "org": _UnionFind()}
     links: list[Link] = []
-    for step in steps if steps is not None else default_steps():
+    for step in steps if steps is not None else configured_steps(con):
         found = list(step.links(con))
         links += found
         result.ambiguities += getattr(step, "ambiguities", [])
