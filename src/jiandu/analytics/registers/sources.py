@@ -1,4 +1,4 @@
-"""Finding the register files of a directory and reading them into a table of text.
+"""Finding the register files of a directory and reading them as relations of text.
 
 Every reader produces the same thing: a relation of VARCHAR columns named as in the file
 (trimmed, lower-cased), in file order, which the validation types as it writes the stage.
