@@ -418,6 +418,25 @@ def test_malformed_csv_lines_are_reported(world: Path, store: Path) -> None:
     assert statuses["fuel_transactions"] == "loaded"
 
 
+def test_a_csv_as_excel_writes_it(tmp_path: Path, store: Path) -> None:
+    """A byte-order mark, CRLF line ends, header names in another case, and quoted
+    values holding commas, quotes and a line break."""
+    world = write_world(tmp_path / "part", {"persons"})
+    header = ["Person_ID", " NAME ", "id_number", "birth_date", "gender", "region_code", "address"]
+    lines = [
+        ",".join(header),
+        'P1,张伟,11010519491231002X,1949-12-31,M,110105,"北京市朝阳区1号, 3单元"',
+        'P2,"王 ""小"" 明",,1950-01-02,F,110105,"第一行\r\n第二行"',
+    ]
+    (world / "persons.csv").write_bytes(("\ufeff" + "\r\n".join(lines) + "\r\n").encode())
+    report = ingest(world, warehouse=store)
+    assert report.ok, report.to_dict()
+    assert query(store, "SELECT person_id, name, address FROM persons ORDER BY 1") == [
+        ("P1", "张伟", "北京市朝阳区1号, 3单元"),
+        ("P2", '王 "小" 明', "第一行\r\n第二行"),
+    ]
+
+
 def test_a_gbk_file_is_read_as_gb18030(tmp_path: Path, store: Path) -> None:
     """What Excel on a Chinese Windows saves as CSV: loaded, with a warning, and the
     converted copy removed."""

@@ -205,10 +205,38 @@ class Scan:
 _CSV_REJECTS = "store_rejects = true, rejects_table = '_rejects', rejects_scan = '_rejects_scan'"
 
 
-def _reader(source: Source) -> str:
-    path = _lit(str(source.read_from or source.path))
-    if source.kind == "csv":
-        return f"read_csv({path}, header = true, all_varchar = true, {_CSV_REJECTS})"
+def _csv_reader(con: duckdb.DuckDBPyConnection, path: str) -> tuple[str, list[str]]:
+    """DuckDB's reader of a CSV file with the dialect its sniffer detects, run once here
+    and then stated (the sniffer costs as much as reading a file of a few thousand rows),
+    and the file's column names."""
+    row = con.execute(
+        "SELECT Delimiter, Quote, Escape, NewLineDelimiter, Comment, SkipRows, HasHeader, "
+        f"Columns FROM sniff_csv({path}, header = true, all_varchar = true, ignore_errors = true)"
+    ).fetchone()
+    if row is None:
+        raise duckdb.InvalidInputException("the CSV sniffer returned nothing")
+    delim, quote, escape, new_line, comment, skip, header, columns = row
+    names = [str(c["name"]) for c in columns]
+    types = ", ".join(f"{_lit(n)}: 'VARCHAR'" for n in names)
+    dialect = {
+        "delim": delim,
+        "quote": quote,
+        "escape": escape,
+        "new_line": new_line,
+        "comment": comment,
+    }
+    options = ", ".join(f"{k} = {_lit('' if v == _EMPTY else str(v))}" for k, v in dialect.items())
+    reader = (
+        f"read_csv({path}, auto_detect = false, header = {str(bool(header)).lower()}, "
+        f"skip = {int(skip)}, {options}, columns = {{{types}}}, {_CSV_REJECTS})"
+    )
+    return reader, names
+
+
+_EMPTY = "(empty)"  # how sniff_csv says a quote, escape or comment character is not used
+
+
+def _parquet_reader(path: str) -> str:
     return f"(SELECT COLUMNS(*)::VARCHAR FROM read_parquet({path}))"
 
 
@@ -220,13 +248,17 @@ def scan(con: duckdb.DuckDBPyConnection, source: Source, table: str) -> Scan:
         raise ReadError(Rejection(source.display, None, None, "empty_file"))
     con.execute(f'DROP TABLE IF EXISTS "{table}"')
     try:
-        if source.kind == "excel":
-            arrow = _excel_table(source)  # noqa: F841 - read by DuckDB's replacement scan
-            con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM arrow')
-            reader = f'"{table}"'
+        path = _lit(str(source.read_from or source.path))
+        if source.kind == "csv":
+            reader, names = _csv_reader(con, path)
         else:
-            reader = _reader(source)
-        names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
+            if source.kind == "excel":
+                arrow = _excel_table(source)  # noqa: F841 - read by DuckDB's replacement scan
+                con.execute(f'CREATE TEMP TABLE "{table}" AS SELECT * FROM arrow')
+                reader = f'"{table}"'
+            else:
+                reader = _parquet_reader(path)
+            names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM {reader}").fetchall()]
     except duckdb.Error as exc:
         raise unreadable(source, exc) from None
     if source.kind == "csv":
