@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import resource
 import subprocess
 import sys
 import time
@@ -192,7 +191,9 @@ def main() -> int:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:
         out = link_febrl4()
-        out["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+        from peak import peak_rss_mib
+
+        out["peak_rss_mib"] = peak_rss_mib()
         print(json.dumps(out))
     else:
         sys.exit(main())

@@ -12,7 +12,6 @@ identity resolution and OCDS times, each process's peak memory, and the generato
 from __future__ import annotations
 
 import json
-import resource
 import shutil
 import subprocess
 import sys
@@ -150,5 +149,7 @@ def print_ingest(result: dict[str, Any]) -> None:
 
 if __name__ == "__main__" and sys.argv[1:2] == ["--child"]:
     out = _child(sys.argv[2], Path(sys.argv[3]), Path(sys.argv[4]))
-    out["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    from peak import peak_rss_mib
+
+    out["peak_rss_mib"] = peak_rss_mib()
     print(json.dumps(out))

@@ -27,6 +27,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from peak import child_env
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 SEED = 20240501
@@ -38,8 +40,9 @@ PLAN = {
 }
 
 CHILD = """
-import json, os, resource, sys, threading, time
+import json, os, sys, threading, time
 from jiandu.analytics.engine import run_models
+from peak import peak_rss_mib
 
 def descendants_rss_mb():
     # Resident memory of every process below this one (the OCDS fold's workers; for
@@ -89,7 +92,7 @@ if sys.argv[2] == "spark":  # the JVM is a child of this process
 print(json.dumps({
     "run_id": result.run_id,
     "seconds": round(seconds, 2),
-    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    "peak_rss_mb": peak_rss_mib(),
     "workers_peak_rss_mb": round(peak["workers"], 1),
     "jvm_peak_rss_mb": round(jvm_mb, 1),
     "models": [m.to_dict() for m in result.models],
@@ -112,7 +115,7 @@ def prepare(scale: str, workdir: Path) -> tuple[Path, Path, float]:
 
 
 def bench(scale: str, engine: str, warehouse: Path, truth: Path, data_dir: Path) -> dict[str, Any]:
-    env = {**os.environ, "JIANDU_DATA_DIR": str(data_dir)}
+    env = child_env(JIANDU_DATA_DIR=str(data_dir))
     proc = subprocess.run(
         [sys.executable, "-c", CHILD, str(warehouse), engine],
         check=False, capture_output=True, text=True, env=env,

@@ -21,20 +21,23 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from peak import child_env
+
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "benchmarks" / "out"
 SEED = 20240501
 
 CHILD = """
-import json, resource, sys, time
+import json, sys, time
 from pathlib import Path
 from jiandu.analytics.synth import generate
+from peak import peak_rss_mib
 started, cpu = time.perf_counter(), time.process_time()
 generate(sys.argv[1], int(sys.argv[2]), Path(sys.argv[3]))
 print(json.dumps({
     "seconds": round(time.perf_counter() - started, 1),
     "cpu_seconds": round(time.process_time() - cpu, 1),
-    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    "peak_rss_mb": peak_rss_mib(),
 }))
 """
 
@@ -56,6 +59,7 @@ def bench_scale(scale: str) -> dict[str, Any]:
         proc = subprocess.run(
             [sys.executable, "-c", CHILD, scale, str(SEED), str(target)],
             check=True, capture_output=True, text=True,
+            env=child_env(),
         )  # fmt: skip
         result: dict[str, Any] = {"scale": scale, "seed": SEED, **json.loads(proc.stdout)}
         rows = count_rows(target)
