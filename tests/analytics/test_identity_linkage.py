@@ -415,3 +415,15 @@ def test_identity_resolve_refuses_a_threshold_alone(store: Path) -> None:
         ["identity", "resolve", "--probabilistic", "--threshold", "1.5", "--warehouse", str(store)],
     )
     assert result.exit_code == 2
+
+
+def test_identity_resolve_needs_a_loaded_warehouse(tmp_path: Path) -> None:
+    missing = tmp_path / "none.duckdb"
+    result = CliRunner().invoke(
+        main, ["identity", "resolve"], env={"JIANDU_DATA_DIR": str(tmp_path)}
+    )
+    assert result.exit_code == 1 and "jiandu ingest DIR" in result.output
+    assert not (tmp_path / "warehouse.duckdb").exists()
+    wh.connect(missing).close()  # a warehouse file that was never loaded
+    result = CliRunner().invoke(main, ["identity", "resolve", "--warehouse", str(missing)])
+    assert result.exit_code == 1 and "no registers are loaded" in result.output

@@ -36,7 +36,11 @@ def identity_group() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write what was merged and why (every group, every link) to this JSON file.",
 )
-@click.option("--warehouse", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@click.option(
+    "--warehouse",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Warehouse file (default: $JIANDU_DATA_DIR/warehouse.duckdb).",
+)
 def resolve_command(
     probabilistic: bool | None,
     threshold: float | None,
@@ -51,8 +55,18 @@ def resolve_command(
 
     if threshold is not None and not probabilistic:
         raise click.UsageError("--threshold goes with --probabilistic")
-    con = wh.connect(warehouse)
+    path = warehouse or wh.default_path()
+    nothing = f"no registers are loaded in {path}: load them with `jiandu ingest DIR` first"
+    if not path.exists():
+        raise click.ClickException(nothing)
+    con = wh.connect(path)
     try:
+        loaded = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE table_name = '_manifest' "
+            "AND database_name = current_database()"
+        ).fetchone()
+        if not loaded or not loaded[0]:
+            raise click.ClickException(nothing)
         sql.install(con)
         before = resolve.probabilistic_threshold(con)
         if probabilistic is not None:
