@@ -156,9 +156,7 @@ class _Load:
                 outcome.copy.unlink(missing_ok=True)
             self.con.execute(f'DROP TABLE IF EXISTS "{raw}"')
             self.con.execute(f'DROP TABLE IF EXISTS "_stage_{register.name}"')
-            for c in register.columns:
-                if c.type in validate.IDENTIFIERS:
-                    self.con.execute(f"DROP TABLE IF EXISTS {validate.lookup(c)}")
+            validate.drop_lookups(self.con, register)
 
     def _read(self, register: Register, source: sources.Source, raw: str) -> _Staged | Rejection:
         """Read the file into the stage (see `validate`): the file's malformed lines and

@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 import os
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -310,7 +311,12 @@ def transcode(source: Source, directory: Path) -> Path | None:
     handle, name = tempfile.mkstemp(prefix=f"{source.register}-", suffix=".csv", dir=directory)
     target = Path(name)
     decoder = codecs.getincrementaldecoder(FALLBACK_ENCODING)()
-    utf8 = other = 0
+    votes: Counter[bool] = Counter()  # the lines that are not ASCII: UTF-8 or not
+
+    def vote(line: bytes) -> None:
+        if not line.isascii():
+            votes[_utf8(line)] += 1
+
     try:
         with source.path.open("rb") as f, os.fdopen(handle, "wb") as out:
             tail = b""
@@ -318,14 +324,13 @@ def transcode(source: Source, directory: Path) -> Path | None:
                 out.write(decoder.decode(block).encode())
                 *lines, tail = (tail + block).split(b"\n")
                 for line in lines:
-                    if not line.isascii():
-                        utf8, other = (utf8 + 1, other) if _utf8(line) else (utf8, other + 1)
+                    vote(line)
+            vote(tail)
             out.write(decoder.decode(b"", final=True).encode())
-            if not tail.isascii():
-                utf8, other = (utf8 + 1, other) if _utf8(tail) else (utf8, other + 1)
+        gb18030 = votes[False] > votes[True]
     except UnicodeDecodeError:
-        other = -1
-    if other <= utf8:
+        gb18030 = False
+    if not gb18030:
         target.unlink()
         return None
     return target

@@ -165,6 +165,13 @@ def identifiers(
             )
 
 
+def drop_lookups(con: duckdb.DuckDBPyConnection, register: Register) -> None:
+    """Drop the lookups `identifiers` made for the register."""
+    for c in register.columns:
+        if c.type in IDENTIFIERS:
+            con.execute(f"DROP TABLE IF EXISTS {lookup(c)}")
+
+
 def checks(register: Register, present: set[str] | list[str]) -> list[Check]:
     out: list[Check] = []
     for c in _present(register, present):
