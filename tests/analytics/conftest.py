@@ -84,3 +84,17 @@ def spark_session() -> Iterator[Any]:
     logging.getLogger("py4j").setLevel(logging.WARNING)
     yield session
     session.stop()
+
+
+@pytest.fixture
+def world(tmp_path: Path) -> Path:
+    """The loader tests' register directory (tests/analytics/registers_world.py)."""
+    from tests.analytics.registers_world import write_world
+
+    return write_world(tmp_path / "world")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Path:
+    """Where a loader test's warehouse goes."""
+    return tmp_path / "warehouse.duckdb"

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
+
+if TYPE_CHECKING:
+    from jiandu.analytics.registers.report import IngestReport
 
 Rows = list[dict[str, Any]]
 
@@ -351,3 +354,18 @@ def write_world(directory: Path, only: set[str] | None = None) -> Path:
         b"\n".join(orjson.dumps(r) for r in RELEASES) + b"\n"
     )
     return directory
+
+
+def query(store: Path, sql: str) -> list[tuple[Any, ...]]:
+    """The rows of `sql` on the warehouse at `store`, read-only."""
+    from jiandu.analytics import warehouse as wh
+
+    con = wh.connect(store, read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def errors(report: IngestReport) -> list[tuple[str, int | None, str | None, str]]:
+    return [(r.file, r.row, r.column, r.code) for r in report.errors]
